@@ -1,0 +1,147 @@
+"""caseapp: case following for youth mentors and work leaders.
+
+``create_app`` reads like a table of contents: config → keys → extensions → blueprints →
+request transaction → error pages → CLI.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, session
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from caseapp import clock, config
+from caseapp.crypto import keys
+from caseapp.crypto.fields import EXTENSION_KEY as KEYS_EXTENSION
+from caseapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+class CaseApp(Flask):
+    def log_exception(self, exc_info) -> None:  # never log exception messages (may hold data)
+        from caseapp.errors import log_exception_without_data
+
+        log_exception_without_data(self, exc_info[1])
+
+
+def instance_path() -> Path:
+    """The instance folder: ``CASEAPP_INSTANCE`` or ``instance/`` beside the package."""
+    return Path(os.environ.get("CASEAPP_INSTANCE") or PROJECT_DIR / "instance").resolve()
+
+
+def create_app(test_config: dict[str, Any] | None = None, instance: Path | None = None) -> Flask:
+    folder = Path(instance or instance_path())
+    app = CaseApp(__name__, instance_path=str(folder), instance_relative_config=True,
+                  template_folder=str(PROJECT_DIR / "templates"))
+    app.config.update(config.build(folder, test_config))
+    load_keys(app, folder)
+    app.extensions[clock.EXTENSION_KEY] = app.config.pop("CASEAPP_CLOCK", None) or clock.SystemClock()
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_transaction(app)
+    from caseapp.errors import register_errorhandlers
+
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def load_keys(app: Flask, folder: Path) -> None:
+    """Keys come from the instance folder only; without them the app does not start."""
+    loaded = keys.load_all(folder)
+    app.extensions[KEYS_EXTENSION] = loaded
+    app.secret_key = loaded["session"].material
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    options.setdefault("hide_parameters", True)  # SQL errors never carry values into logs
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": app.config["CASEAPP_SQLITE_BUSY_TIMEOUT_MS"] / 1000})
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from caseapp.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # server-side login sessions do this job
+    from caseapp.security import init_security
+
+    init_security(app)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from caseapp.auth.services import resolve_login_session
+
+    return resolve_login_session(db.session, session.get("sid"), user_id)
+
+
+def register_blueprints(app: Flask) -> None:
+    from audit.views import bp as audit_bp
+    from caseapp.admin.views import bp as admin_bp
+    from caseapp.auth.views import bp as auth_bp
+    from caseapp.caseload.views import bp as caseload_bp
+    from caseapp.cases.views import bp as cases_bp
+    from caseapp.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, cases_bp, caseload_bp, audit_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_request_transaction(app: Flask) -> None:
+    """One commit per request: a change and its audit event are stored together or not at all."""
+
+    @app.after_request
+    def commit_or_rollback(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_date, get_locale
+
+    from caseapp.auth.forms import PostForm
+    from caseapp.cases.models import LABELS
+    from caseapp.main.forms import LanguageForm
+    from caseapp.units.models import UNIT_KIND_LABELS
+    from roles import Perm, can
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def helpers():
+        return {"can": can, "Perm": Perm, "labels": LABELS, "unit_kinds": UNIT_KIND_LABELS,
+                "logout_form": PostForm, "language_form": LanguageForm,
+                "format_date": format_date, "current_locale": lambda: str(get_locale()),
+                "organisation_name": app.config["CASEAPP_ORGANISATION_NAME"]}

@@ -1,0 +1,1 @@
+"""Staff accounts: users, their roles and unit memberships, passwords."""

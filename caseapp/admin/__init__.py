@@ -1,0 +1,1 @@
+"""Administration: staff accounts and units. Never any data about young people."""

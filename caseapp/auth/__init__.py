@@ -1,0 +1,1 @@
+"""Login with password and TOTP, server-side login sessions, logout."""

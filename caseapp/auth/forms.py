@@ -1,0 +1,24 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[
+        DataRequired(message=_l("Enter your username.")), Length(max=80)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(message=_l("Enter your password.")), Length(max=128)],
+        render_kw={"autocomplete": "current-password"})
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Six-digit code from your authenticator app"), validators=[
+        DataRequired(message=_l("Enter the code from your authenticator app.")),
+        Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class PostForm(FlaskForm):
+    """A form with nothing but its CSRF token (logout, deactivate …)."""

@@ -1,0 +1,1 @@
+"""Coordinators' view of their units' caseloads (metadata only)."""

@@ -1,0 +1,1 @@
+"""Cases (oppfølgingsløp): one participant followed by one worker in one programme."""

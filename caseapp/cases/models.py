@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.accounts.models import User
+from caseapp.clock import now
+from caseapp.extensions import db
+from caseapp.participants.models import Participant
+from caseapp.units.models import Unit
+
+
+class Programme(StrEnum):
+    YOUTH_MENTOR = "youth_mentor"
+    WORK_LEADER = "work_leader"
+
+
+class CaseStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+TRACKS = {
+    Programme.YOUTH_MENTOR: ("lower_secondary", "upper_secondary"),
+    Programme.WORK_LEADER: ("health", "building", "painting", "car_care"),
+}
+
+LABELS = {
+    "youth_mentor": _l("Youth mentor"),
+    "work_leader": _l("Work leader"),
+    "lower_secondary": _l("Lower secondary school"),
+    "upper_secondary": _l("Upper secondary school"),
+    "health": _l("Health and care"),
+    "building": _l("Building and maintenance"),
+    "painting": _l("Painting"),
+    "car_care": _l("Car care"),
+    "active": _l("Active"),
+    "paused": _l("Paused"),
+    "closed": _l("Closed"),
+}
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_worker_status", "worker_id", "status"),
+        Index("ix_cases_unit_status", "unit_id", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
+    programme: Mapped[str] = mapped_column(String(20))
+    track: Mapped[str] = mapped_column(String(30))
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
+    worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(10), default=CaseStatus.ACTIVE.value)
+    started_on: Mapped[date]
+    ended_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    participant: Mapped[Participant] = relationship()
+    unit: Mapped[Unit] = relationship()
+    worker: Mapped[User] = relationship()

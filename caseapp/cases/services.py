@@ -1,0 +1,67 @@
+"""Reading cases for the people allowed to see them."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+import audit
+from caseapp.accounts.models import User
+from caseapp.cases.models import Case, CaseStatus
+from caseapp.units.models import Unit
+
+IDENTITY_CATEGORIES = ("identity", "national_id")
+
+
+def cases_for_worker(session: Session, worker: User, include_closed: bool = False) -> list[Case]:
+    """The worker's own caseload ("Mine saker"); listing is not a view of each person."""
+    query = (select(Case).where(Case.worker_id == worker.id)
+             .options(joinedload(Case.participant), joinedload(Case.unit))
+             .order_by(Case.started_on.desc()))
+    if not include_closed:
+        query = query.where(Case.status != CaseStatus.CLOSED.value)
+    return list(session.scalars(query))
+
+
+def get_case(session: Session, case_id: str) -> Case | None:
+    try:
+        uid = uuid.UUID(case_id)
+    except ValueError:
+        return None
+    return session.get(Case, uid)
+
+
+def open_case(session: Session, actor: User, case: Case, grounds: str) -> Case:
+    """Record that ``actor`` opened ``case`` (identity shown) and return it for display."""
+    audit.record("case.view", actor=actor, object_type="case", object_id=case.id,
+                 subject_id=case.participant_id, categories=IDENTITY_CATEGORIES, grounds=grounds)
+    return case
+
+
+@dataclass
+class WorkerLoad:
+    unit: Unit
+    worker: User
+    active: int
+    paused: int
+
+
+def caseload_for_units(session: Session, units: list[Unit]) -> list[WorkerLoad]:
+    """Per unit and worker: active and paused cases. Metadata only, no personal data."""
+    if not units:
+        return []
+    rows = session.execute(
+        select(Case.unit_id, Case.worker_id, Case.status, func.count())
+        .where(Case.unit_id.in_([u.id for u in units]), Case.status != CaseStatus.CLOSED.value)
+        .group_by(Case.unit_id, Case.worker_id, Case.status)).all()
+    by_key: dict[tuple, dict[str, int]] = {}
+    for unit_id, worker_id, status, count in rows:
+        by_key.setdefault((unit_id, worker_id), {})[status] = count
+    unit_map = {u.id: u for u in units}
+    workers = {u.id: u for u in session.scalars(
+        select(User).where(User.id.in_({w for _, w in by_key})))}
+    loads = [WorkerLoad(unit_map[u], workers[w], c.get("active", 0), c.get("paused", 0))
+             for (u, w), c in by_key.items()]
+    return sorted(loads, key=lambda l: (l.unit.display_name, l.worker.display_name))

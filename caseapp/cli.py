@@ -1,0 +1,165 @@
+"""The ``caseapp`` console script: Flask's CLI plus one group of commands per area.
+
+Commands are thin: they parse options and call services, which do the work.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from caseapp import create_app, instance_path
+from caseapp.config import ConfigError
+
+
+def _create_app(*_args):
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             load_dotenv=False, set_debug_flag=False)
+def cli() -> None:
+    """caseapp — case following for youth mentors and work leaders."""
+
+
+@cli.command("init")
+def init_command() -> None:
+    """Create missing keys in the instance folder and bring the schema up to date."""
+    from flask_migrate import upgrade
+
+    from caseapp.crypto.keys import ensure_keys
+
+    folder = instance_path()
+    folder.mkdir(parents=True, exist_ok=True)
+    created = ensure_keys(folder)
+    for name in created:
+        click.echo(f"Created the {name} key in {folder / 'keys'} (owner-only).")
+    app = _create_app()
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+    click.echo(f"Instance {folder} is ready.")
+
+
+@cli.command("demo")
+@click.option("--seed", default=2025, show_default=True, help="Same seed, same data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has units.")
+@with_appcontext
+def demo_command(seed: int, if_empty: bool) -> None:
+    """Load the synthetic demo dataset and print one login per role."""
+    from caseapp.demo.generate import DemoExists, load_demo, write_logins
+    from caseapp.extensions import db
+
+    try:
+        logins = load_demo(db.session, seed=seed, if_empty=if_empty)
+    except DemoExists:
+        click.echo("The database already holds data; the demo dataset was not loaded again.")
+        return
+    db.session.commit()
+    path = write_logins(current_app.instance_path, logins)
+    click.echo(f"Demo data loaded (seed {seed}). Logins, also in {path}:")
+    for login in logins:
+        click.echo(f"  {login['role']:<16} {login['username']:<22} {login['password']}  "
+                   f"TOTP secret {login['totp_secret']}")
+
+
+@cli.command("create-unit")
+@click.argument("name")
+@click.option("--organisation", required=True, help='e.g. "Agder fylkeskommune"')
+@click.option("--kind", default="other", type=click.Choice(
+    ["lower_secondary", "upper_secondary", "nav_office", "care_home", "workplace", "other"]))
+@with_appcontext
+def create_unit_command(name: str, organisation: str, kind: str) -> None:
+    """Create a unit (school, Nav office, workplace) in an organisation."""
+    from caseapp.extensions import db
+    from caseapp.units.services import UnitError, create_unit
+
+    try:
+        unit = create_unit(db.session, name, organisation, kind)
+    except UnitError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Created unit {unit.display_name}.")
+
+
+@cli.command("create-user")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", help="Full name (defaults to the username).")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["youth_mentor", "work_leader", "coordinator",
+                                 "privacy_officer", "admin"]))
+@click.option("--unit", "unit_names", multiple=True, help='Unit as shown, e.g. "Nav Kristiansand".')
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(username, display_name, roles, unit_names, password_stdin) -> None:
+    """Create a staff account; the user sets up TOTP at first login."""
+    from caseapp.accounts.services import AccountError, create_user
+    from caseapp.extensions import db
+    from caseapp.units.services import find_unit
+
+    units = []
+    for label in unit_names:
+        unit = find_unit(db.session, label)
+        if unit is None:
+            raise click.ClickException(f"No unit called {label!r}.")
+        units.append(unit)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(db.session, username=username, display_name=display_name or username,
+                           roles=list(roles), units=units, password=password)
+    except AccountError as exc:
+        raise click.ClickException("; ".join(exc.messages)) from None
+    db.session.commit()
+    click.echo(f"Created user {user.username}; two-factor login is set up at first login.")
+
+
+@cli.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def run_command(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn."""
+    from gunicorn.app.base import BaseApplication
+
+    app = _create_app()
+    if not app.config["SESSION_COOKIE_SECURE"]:
+        click.echo("Note: Secure cookies are OFF (CASEAPP_SESSION_COOKIE_SECURE=false) for "
+                   "plain http on this machine. Never run like this on a network.")
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return create_app()
+
+    click.echo(f"caseapp is running at http://{host}:{port}/")
+    Server().run()
+
+
+@cli.command("demo-logins")
+@with_appcontext
+def demo_logins_command() -> None:
+    """Print the demo logins written by `caseapp demo`."""
+    from pathlib import Path
+
+    path = Path(current_app.instance_path) / "demo-logins.json"
+    if not path.exists():
+        raise click.ClickException("No demo logins: run `caseapp demo` first.")
+    for login in json.loads(path.read_text(encoding="utf-8")):
+        click.echo(f"  {login['role']:<16} {login['username']:<22} {login['password']}")
+
+
+def main() -> None:
+    cli(prog_name="caseapp")

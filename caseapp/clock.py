@@ -1,0 +1,41 @@
+"""Injected time: every expiry, timeout and timestamp asks the app's clock.
+
+Times are naive UTC throughout (SQLite keeps no time zone); the UI converts at the edge.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app, has_app_context
+
+EXTENSION_KEY = "caseapp.clock"
+
+
+class SystemClock:
+    """The real time."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC).replace(tzinfo=None)
+
+
+class FrozenClock(SystemClock):
+    """A clock the tests set and advance."""
+
+    def __init__(self, at: datetime | None = None) -> None:
+        self._at = at or SystemClock().now()
+
+    def now(self) -> datetime:
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = at
+
+    def advance(self, **delta: float) -> None:
+        self._at += timedelta(**delta)
+
+
+def now() -> datetime:
+    """Current naive-UTC time from the app's clock (the system clock outside an app)."""
+    if has_app_context():
+        return current_app.extensions[EXTENSION_KEY].now()
+    return SystemClock().now()

@@ -1,0 +1,167 @@
+"""Validated settings.
+
+Order: defaults here → ``<instance>/config.py`` → ``CASEAPP_*`` environment variables (and
+``DATABASE_URL``) → the ``test_config`` given to ``create_app``. Unknown ``CASEAPP_`` keys and
+values of the wrong type stop the app with a clear message; there are no fallback secrets:
+keys come from the instance folder (see ``caseapp.crypto.keys``).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "CASEAPP_"
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration; the message says what to do."""
+
+
+DEFAULTS: dict[str, Any] = {
+    # Database: SQLite in the instance folder unless DATABASE_URL is set.
+    "SQLALCHEMY_DATABASE_URI": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "CASEAPP_SQLITE_BUSY_TIMEOUT_MS": 15000,
+    # Cookies: Secure on by default; `make run` on plain http://127.0.0.1 turns it off explicitly.
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "caseapp_session",
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "PREFERRED_URL_SCHEME": "https",
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    "WTF_CSRF_ENABLED": True,
+    "WTF_CSRF_TIME_LIMIT": 3600 * 12,
+    # Login hardening (OWASP ASVS level 2).
+    "CASEAPP_IDLE_TIMEOUT_MINUTES": 20,
+    "CASEAPP_ABSOLUTE_TIMEOUT_HOURS": 12,
+    "CASEAPP_LOCKOUT_THRESHOLD": 5,
+    "CASEAPP_LOCKOUT_MINUTES": 15,
+    "CASEAPP_PASSWORD_MIN_LENGTH": 12,
+    "CASEAPP_PENDING_LOGIN_MINUTES": 5,
+    "CASEAPP_LOGIN_RATE_LIMIT": "30 per minute",
+    "CASEAPP_ARGON2_TIME_COST": 3,
+    "CASEAPP_ARGON2_MEMORY_COST": 65536,
+    "CASEAPP_ARGON2_PARALLELISM": 4,
+    "CASEAPP_TOTP_ISSUER": "caseapp",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    # Presentation.
+    "CASEAPP_ORGANISATION_NAME": "caseapp",
+    "BABEL_DEFAULT_LOCALE": "nb",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+    "CASEAPP_LANGUAGES": ["nb", "en"],
+    "CASEAPP_ENV": "production",
+}
+
+# Keys a deployment may set, with the type each must have.
+TYPES: dict[str, type | tuple[type, ...]] = {
+    key: (type(value) if value is not None else str) for key, value in DEFAULTS.items()
+}
+TYPES["SQLALCHEMY_ENGINE_OPTIONS"] = dict
+# Keys only tests may set (objects, not settings).
+TEST_ONLY = {"TESTING", "CASEAPP_CLOCK", "SERVER_NAME"}
+
+
+def _parse_env(key: str, raw: str) -> Any:
+    expected = TYPES[key]
+    if expected is bool:
+        if raw.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"{key} must be true or false, not {raw!r}.")
+    if expected is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{key} must be a whole number, not {raw!r}.") from None
+    if expected is list:
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if expected is dict:
+        raise ConfigError(f"{key} cannot be set from the environment; use instance/config.py.")
+    return raw
+
+
+def _from_instance_file(instance_path: Path) -> dict[str, Any]:
+    path = instance_path / "config.py"
+    if not path.exists():
+        return {}
+    namespace: dict[str, Any] = {"__file__": str(path)}
+    try:
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+    except Exception as exc:  # a broken config file must stop the app with its location
+        raise ConfigError(f"{path} could not be read: {exc}") from exc
+    return {k: v for k, v in namespace.items() if k.isupper()}
+
+
+def _from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if name == "DATABASE_URL":
+            values["SQLALCHEMY_DATABASE_URI"] = raw
+        elif name.startswith(ENV_PREFIX) and name not in {"CASEAPP_INSTANCE"}:
+            # CASEAPP_IDLE_TIMEOUT_MINUTES sets itself; CASEAPP_SESSION_COOKIE_SECURE sets
+            # Flask's SESSION_COOKIE_SECURE.
+            key = name if name in TYPES else name[len(ENV_PREFIX):]
+            if key not in TYPES:
+                raise ConfigError(f"Unknown setting {name} in the environment.")
+            values[key] = _parse_env(key, raw)
+    return values
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def build(instance_path: Path, test_config: dict[str, Any] | None = None,
+          environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return validated settings for an app whose instance folder is ``instance_path``."""
+    settings = dict(DEFAULTS)
+    settings["CASEAPP_LANGUAGES"] = list(DEFAULTS["CASEAPP_LANGUAGES"])
+    layers = [
+        ("instance/config.py", _from_instance_file(instance_path)),
+        ("environment", _from_environment(os.environ if environ is None else environ)),
+    ]
+    if test_config:
+        layers.append(("test config", dict(test_config)))
+    for origin, layer in layers:
+        for key, value in layer.items():
+            if key not in TYPES and not (origin == "test config" and key in TEST_ONLY):
+                raise ConfigError(f"Unknown setting {key} in {origin}.")
+            expected = TYPES.get(key)
+            if expected and value is not None and not isinstance(value, expected):
+                raise ConfigError(
+                    f"Setting {key} in {origin} must be of type {expected.__name__}.")
+            if key == "SQLALCHEMY_DATABASE_URI" and value is None:
+                continue
+            settings[key] = value
+    if not settings["SQLALCHEMY_DATABASE_URI"]:
+        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'caseapp.db'}"
+    settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: dict[str, Any]) -> None:
+    uri = settings["SQLALCHEMY_DATABASE_URI"]
+    if not (uri.startswith("sqlite:///") or uri.startswith("postgresql+psycopg://")):
+        raise ConfigError("DATABASE_URL must be a sqlite:/// or postgresql:// address.")
+    for key in ("CASEAPP_IDLE_TIMEOUT_MINUTES", "CASEAPP_ABSOLUTE_TIMEOUT_HOURS",
+                "CASEAPP_LOCKOUT_THRESHOLD", "CASEAPP_LOCKOUT_MINUTES"):
+        if settings[key] <= 0:
+            raise ConfigError(f"{key} must be greater than zero.")
+    if settings["CASEAPP_PASSWORD_MIN_LENGTH"] < 12:
+        raise ConfigError("CASEAPP_PASSWORD_MIN_LENGTH must be at least 12 (OWASP ASVS 2.1.1).")
+    if settings["SESSION_COOKIE_SAMESITE"] not in {"Lax", "Strict"}:
+        raise ConfigError("SESSION_COOKIE_SAMESITE must be Lax or Strict.")
+    languages = settings["CASEAPP_LANGUAGES"]
+    if settings["BABEL_DEFAULT_LOCALE"] not in languages or not set(languages) <= {"nb", "en"}:
+        raise ConfigError("CASEAPP_LANGUAGES may hold nb and en, and must include the default locale.")

@@ -1,0 +1,1 @@
+"""The synthetic demo dataset (Kristiansand). Nothing in it belongs to a real person."""

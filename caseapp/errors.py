@@ -1,0 +1,64 @@
+"""Error pages: a clear message in the user's language, never a stack trace or personal data."""
+from __future__ import annotations
+
+import traceback
+
+from flask import Flask, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: (_l("The request could not be understood"),
+          _l("Something in the request was wrong. Go back and try again.")),
+    403: (_l("You do not have access"),
+          _l("Your role does not give access to this page. If you need it for your work, "
+             "ask your coordinator.")),
+    404: (_l("Page not found"),
+          _l("The page does not exist, or you do not have access to it.")),
+    405: (_l("Not allowed here"),
+          _l("This page cannot be used that way. Go back and use the buttons on the page.")),
+    413: (_l("The file is too large"),
+          _l("What you sent is larger than the app accepts. Choose a smaller file.")),
+    429: (_l("Too many attempts"),
+          _l("You have tried too many times in a short while. Wait a minute and try again.")),
+    500: (_l("Something went wrong"),
+          _l("The app ran into an error and nothing was saved. Try again; if it happens again, "
+             "tell your administrator the reference below.")),
+}
+CSRF_MESSAGE = (_l("The form has expired"),
+                _l("For your safety the form was too old or came from elsewhere. "
+                   "Go back, reload the page and try again."))
+
+
+def render_error(status: int, title=None, message=None):
+    default_title, default_message = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title or default_title,
+                           message=message or default_message,
+                           reference=g.get("request_id")), status
+
+
+def log_exception_without_data(app: Flask, exc: BaseException) -> None:
+    """Operator log for a crash: exception type, place and request id — not its message,
+    which may hold values (SQL parameters, form input)."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    app.logger.error("Unhandled %s in %s %s (request %s)\n%s", type(exc).__name__,
+                     request.method, request.url_rule, g.get("request_id"), frames)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_error(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code in MESSAGES:
+            return render_error(exc.code)
+        return render_error(400 if exc.code and exc.code < 500 else 500)
+
+    @app.errorhandler(Exception)
+    def unhandled(exc: Exception):
+        if isinstance(exc, HTTPException):  # pragma: no cover - routed above
+            return http_error(exc)
+        return render_error(500)

@@ -1,0 +1,1 @@
+"""Start page per role, language choice, health check."""

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from audit.services import recent_events
+from caseapp.accounts.services import list_users
+from caseapp.cases.services import cases_for_worker, caseload_for_units
+from caseapp.extensions import db
+from caseapp.main.forms import LanguageForm
+from caseapp.security import safe_next
+from caseapp.units.services import all_units
+from roles import Perm, can
+from roles.guards import public, requires
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@requires(Perm.START_VIEW)
+def start():
+    """One page, with a section for each role the user holds."""
+    sections = {}
+    if can(current_user, Perm.CASE_LIST_OWN):
+        sections["cases"] = cases_for_worker(db.session, current_user)
+    if can(current_user, Perm.CASELOAD_VIEW):
+        sections["caseload"] = caseload_for_units(db.session, list(current_user.units))
+    if can(current_user, Perm.AUDIT_VIEW):
+        sections["audit"] = recent_events(db.session, limit=10)
+    if can(current_user, Perm.USERS_MANAGE):
+        sections["admin"] = {"users": len(list_users(db.session)),
+                             "units": len(all_units(db.session))}
+    return render_template("main/start.html", sections=sections)
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit() and form.language.data in current_app.config["CASEAPP_LANGUAGES"]:
+        session["language"] = form.language.data
+    return redirect(safe_next(form.next.data) or url_for("main.start"))
+
+
+@bp.route("/health")
+@public
+def health():
+    """For load balancers and start scripts: is the app up and is the database reachable?"""
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")

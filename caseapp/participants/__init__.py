@@ -1,0 +1,1 @@
+"""The young people followed (participants): identity, statistics attributes."""

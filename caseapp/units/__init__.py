@@ -1,0 +1,1 @@
+"""Organisations and their units (schools, Nav offices, care homes, workplaces)."""

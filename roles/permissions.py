@@ -1,0 +1,26 @@
+"""The registry of named permissions. Asking for a name that is not here raises."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class UnknownPermission(LookupError):
+    pass
+
+
+class Perm(StrEnum):
+    START_VIEW = "start.view"  # one's own start page
+    CASE_LIST_OWN = "case.list_own"  # "Mine saker"
+    CASE_VIEW = "case.view"  # open one case (object-level)
+    CASELOAD_VIEW = "caseload.view"  # coordinator's units, metadata only
+    AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
+    USERS_MANAGE = "users.manage"
+    UNITS_VIEW = "units.view"
+
+
+def lookup(name: str | Perm) -> Perm:
+    """Return the permission called ``name``; an unknown name is a programming error."""
+    try:
+        return Perm(name)
+    except ValueError:
+        raise UnknownPermission(f"No permission is registered as {name!r}.") from None

@@ -1,0 +1,109 @@
+"""The need-to-know policy: ``can(user, permission, obj)``.
+
+Each role answers ALLOW (with grounds), DENY or nothing for a permission. Anonymous and inactive
+users are always denied; any DENY wins over any ALLOW ("when checks disagree, deny"); with no
+ALLOW the answer is no. Grounds say *why* access was given and go into the audit log.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from roles.definitions import WORKER_ROLES, Role
+from roles.permissions import Perm, lookup
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    grounds: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = "allow"
+DENY = "deny"
+Answer = tuple[str, str | None] | None
+Rule = Callable[[Any, Any], Answer]
+
+
+def _allow(grounds: str) -> Answer:
+    return (ALLOW, grounds)
+
+
+def _deny() -> Answer:
+    return (DENY, None)
+
+
+def _any_user(grounds: str) -> Rule:
+    return lambda user, obj: _allow(grounds)
+
+
+def _worker_own_case(role: Role) -> Rule:
+    programme = WORKER_ROLES[role]
+
+    def rule(user, case) -> Answer:
+        if case is not None and case.programme == programme and case.worker_id == user.id:
+            return _allow("own_caseload")
+        return None
+
+    return rule
+
+
+def _coordinator_unit_case(user, case) -> Answer:
+    if case is not None and case.unit_id in user.unit_ids:
+        return _allow("coordinator_review")
+    return None
+
+
+def _never(user, obj) -> Answer:
+    return _deny()
+
+
+# permission -> role -> rule. A role missing for a permission has no say.
+POLICY: dict[Perm, dict[Role, Rule]] = {
+    Perm.START_VIEW: {role: _any_user("authenticated") for role in Role},
+    Perm.CASE_LIST_OWN: {
+        Role.YOUTH_MENTOR: _any_user("own_caseload"),
+        Role.WORK_LEADER: _any_user("own_caseload"),
+    },
+    Perm.CASE_VIEW: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.COORDINATOR: _coordinator_unit_case,
+        Role.PRIVACY_OFFICER: _never,  # metadata only, never case content
+        Role.ADMIN: _never,  # no personal data of young people
+    },
+    Perm.CASELOAD_VIEW: {
+        Role.COORDINATOR: _any_user("coordinator_review"),
+        Role.ADMIN: _never,
+    },
+    Perm.AUDIT_VIEW: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
+    Perm.USERS_MANAGE: {Role.ADMIN: _any_user("administration")},
+    Perm.UNITS_VIEW: {Role.ADMIN: _any_user("administration")},
+}
+
+missing = set(Perm) - set(POLICY)
+if missing:  # every registered permission must have a decision table
+    raise RuntimeError(f"Permissions without policy: {sorted(missing)}")
+
+
+def can(user, permission: str | Perm, obj: Any = None) -> Decision:
+    """May ``user`` exercise ``permission`` (on ``obj``)?"""
+    perm = lookup(permission)
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Decision(False)
+    answers = []
+    for role in user.role_set:
+        rule = POLICY[perm].get(role)
+        if rule is not None:
+            answer = rule(user, obj)
+            if answer is not None:
+                answers.append(answer)
+    if any(kind == DENY for kind, _ in answers):
+        return Decision(False)
+    allowed = [grounds for kind, grounds in answers if kind == ALLOW]
+    if not allowed:
+        return Decision(False)
+    return Decision(True, allowed[0])
