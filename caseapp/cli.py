@@ -4,7 +4,6 @@ Commands are thin: they parse options and call services, which do the work.
 """
 from __future__ import annotations
 
-import json
 import sys
 
 import click
@@ -48,24 +47,26 @@ def init_command() -> None:
 
 @cli.command("demo")
 @click.option("--seed", default=2025, show_default=True, help="Same seed, same data.")
-@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has units.")
 @with_appcontext
-def demo_command(seed: int, if_empty: bool) -> None:
-    """Load the synthetic demo dataset and print one login per role."""
-    from caseapp.demo.generate import DemoExists, load_demo, write_logins
+def demo_command(seed: int) -> None:
+    """Load the synthetic demo dataset once and print one login per role."""
+    from caseapp.demo.generate import DemoExists, load_demo, read_logins, write_logins
     from caseapp.extensions import db
 
     try:
-        logins = load_demo(db.session, seed=seed, if_empty=if_empty)
+        logins = load_demo(db.session, seed=seed)
     except DemoExists:
-        click.echo("The database already holds data; the demo dataset was not loaded again.")
-        return
-    db.session.commit()
-    path = write_logins(current_app.instance_path, logins)
-    click.echo(f"Demo data loaded (seed {seed}). Logins, also in {path}:")
-    for login in logins:
-        click.echo(f"  {login['role']:<16} {login['username']:<22} {login['password']}  "
-                   f"TOTP secret {login['totp_secret']}")
+        click.echo("The database already holds data; the demo dataset is not loaded again.")
+        logins = read_logins(current_app.instance_path)
+    else:
+        db.session.commit()
+        path = write_logins(current_app.instance_path, logins)
+        click.echo(f"Demo data loaded (seed {seed}); logins written to {path}.")
+    if logins:
+        click.echo("Demo logins (password, then the TOTP code from the secret):")
+        for login in logins:
+            click.echo(f"  {login['role']:<16} {login['username']:<16} {login['password']}  "
+                       f"TOTP secret {login['totp_secret']}")
 
 
 @cli.command("create-unit")
@@ -146,19 +147,6 @@ def run_command(host: str, port: int, workers: int) -> None:
 
     click.echo(f"caseapp is running at http://{host}:{port}/")
     Server().run()
-
-
-@cli.command("demo-logins")
-@with_appcontext
-def demo_logins_command() -> None:
-    """Print the demo logins written by `caseapp demo`."""
-    from pathlib import Path
-
-    path = Path(current_app.instance_path) / "demo-logins.json"
-    if not path.exists():
-        raise click.ClickException("No demo logins: run `caseapp demo` first.")
-    for login in json.loads(path.read_text(encoding="utf-8")):
-        click.echo(f"  {login['role']:<16} {login['username']:<22} {login['password']}")
 
 
 def main() -> None:

@@ -59,6 +59,5 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unhandled(exc: Exception):
-        if isinstance(exc, HTTPException):  # pragma: no cover - routed above
-            return http_error(exc)
+        log_exception_without_data(app, exc)
         return render_error(500)

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectMultipleField, StringField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from roles.definitions import ROLE_LABELS
@@ -20,6 +21,6 @@ class UserForm(FlaskForm):
         DataRequired(message=_l("Enter a first password.")), Length(max=128)],
         description=_l("At least 12 characters. The user sets up two-factor login at first login."),
         render_kw={"autocomplete": "new-password"})
-    roles = MultiCheckboxField(_l("Roles"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
-                               validators=[DataRequired(message=_l("Choose at least one role."))])
+    roles = MultiCheckboxField(_l("Roles"), choices=[SelectChoice(r.value, label)
+                                                     for r, label in ROLE_LABELS.items()])
     units = MultiCheckboxField(_l("Units"), choices=[])

@@ -5,6 +5,7 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from caseapp.accounts import services
 from caseapp.admin.forms import UserForm
@@ -29,7 +30,7 @@ def users():
 def new_user():
     units = all_units(db.session)
     form = UserForm()
-    form.units.choices = [(str(u.id), u.display_name) for u in units]
+    form.units.choices = [SelectChoice(str(u.id), u.display_name) for u in units]
     errors: list[str] = []
     if form.validate_on_submit():
         chosen = [u for u in units if str(u.id) in set(form.units.data or [])]

@@ -103,7 +103,7 @@ def _birth_date(rng: random.Random, years: tuple[int, int]) -> date:
     return start + timedelta(days=rng.randrange((date(years[1], 12, 31) - start).days))
 
 
-def load_demo(session: Session, seed: int = 2025, if_empty: bool = False) -> list[dict]:
+def load_demo(session: Session, seed: int = 2025) -> list[dict]:
     """Create units, staff, participants and cases; return the demo logins."""
     if session.scalar(select(func.count(Unit.id))):
         raise DemoExists()
@@ -155,3 +155,10 @@ def write_logins(instance_path: str, logins: list[dict]) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(logins, handle, ensure_ascii=False, indent=2)
     return path
+
+
+def read_logins(instance_path: str) -> list[dict]:
+    path = Path(instance_path) / "demo-logins.json"
+    if not path.exists():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,51 @@
+# The two commands: `make run` (demo on SQLite at http://127.0.0.1:5000) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 5000
+BIN := $(VENV)/bin
+CATALOGUES := $(wildcard caseapp/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test test-sqlite test-postgres install translations messages clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "caseapp needs Python 3.11 or newer (set PYTHON=python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(COMPILED)
+
+run: install translations
+	$(BIN)/caseapp init
+	$(BIN)/caseapp demo
+	@echo "Plain http on 127.0.0.1: Secure cookies are turned off for this local run only."
+	CASEAPP_SESSION_COOKIE_SECURE=false $(BIN)/caseapp run --host 127.0.0.1 --port $(PORT)
+
+# SQLite always; PostgreSQL too when DATABASE_URL is given (make test DATABASE_URL=postgresql://…).
+test: install translations
+	$(BIN)/pytest -p no:cacheprovider
+	@if [ -n "$(DATABASE_URL)" ]; then \
+		echo "== the suite again on PostgreSQL =="; \
+		$(BIN)/pytest -p no:cacheprovider --db "$(DATABASE_URL)"; \
+	fi
+
+# Update the catalogues after adding or changing UI strings.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project caseapp -o caseapp/translations/messages.pot .
+	$(BIN)/pybabel update -i caseapp/translations/messages.pot -d caseapp/translations \
+		--no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) build *.egg-info
+	find . -name '*.mo' -path '*/translations/*' -delete

@@ -1,0 +1,240 @@
+"""Shared fixtures: an instance folder with real keys, a migrated database (SQLite by default,
+PostgreSQL with ``--db postgresql://…``), a frozen clock, a test client and factories."""
+from __future__ import annotations
+
+import os
+import random
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyotp
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from caseapp import create_app
+from caseapp.clock import FrozenClock
+from caseapp.config import normalise_database_url
+from caseapp.crypto.keys import ensure_keys
+from caseapp.extensions import db
+
+START = datetime(2026, 11, 2, 9, 0, 0)
+FAST_ARGON2 = {"CASEAPP_ARGON2_TIME_COST": 1, "CASEAPP_ARGON2_MEMORY_COST": 1024,
+               "CASEAPP_ARGON2_PARALLELISM": 1}
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", default=None,
+                     help="Database URL for the suite (default: SQLite in a temp folder).")
+
+
+def pytest_configure(config):
+    # The suite decides its own settings: nothing from the developer's shell leaks in.
+    for name in list(os.environ):
+        if name == "DATABASE_URL" or name.startswith("CASEAPP_"):
+            os.environ.pop(name)
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("instance")
+    ensure_keys(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def database_url(request, instance_dir) -> str:
+    url = request.config.getoption("--db")
+    if not url:
+        return f"sqlite:///{instance_dir / 'test.db'}"
+    url = normalise_database_url(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a clean schema for this run
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def is_postgres(database_url) -> bool:
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, instance_dir):
+    from flask_migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True}, instance=instance_dir)
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
+    return database_url
+
+
+class Client(FlaskClient):
+    """A browser-like client: sends a same-origin Referer (as browsers do over https) and can
+    fill in the CSRF token of the last page it fetched."""
+
+    last_html = ""
+
+    def open(self, *args, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers.setdefault("Referer", "https://localhost/")
+        # Each request gets its own app context (its own ``g`` and database session), as in
+        # production, even though the test itself runs inside one.
+        with self.application.app_context():
+            response = super().open(*args, headers=headers, **kwargs)
+            response.get_data()  # read it all and close it (static files are streamed)
+            response.close()
+        if response.mimetype == "text/html":
+            self.last_html = response.get_data(as_text=True)
+        return response
+
+    def csrf_token(self, path: str | None = None) -> str:
+        if path:
+            self.get(path)
+        match = CSRF_RE.search(self.last_html)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def submit(self, path: str, data: dict | None = None, form_page: str | None = None, **kwargs):
+        """GET the form page (default: ``path``), then POST ``data`` with its CSRF token."""
+        token = self.csrf_token(form_page or path)
+        return self.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def app_config(migrated, clock) -> dict:
+    """Settings for this test's app; a test may change them before using ``app``."""
+    return {"SQLALCHEMY_DATABASE_URI": migrated, "TESTING": True, "CASEAPP_CLOCK": clock,
+            "RATELIMIT_ENABLED": False, **FAST_ARGON2}
+
+
+@pytest.fixture
+def app(app_config, instance_dir):
+    app = create_app(app_config, instance=instance_dir)
+    app.test_client_class = Client
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as conn:  # every test starts with empty tables
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app_config, instance_dir):
+    """Build extra apps with changed settings; their connections are closed afterwards."""
+    made = []
+
+    def build(**changes):
+        extra = create_app({**app_config, **changes}, instance=instance_dir)
+        extra.test_client_class = Client
+        made.append(extra)
+        return extra
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app):
+    return app.test_client
+
+
+# --- factories -------------------------------------------------------------------------------
+
+PASSWORD = "korrekt-hest-batteri-stift"
+
+
+@pytest.fixture
+def factory(app):
+    return Factory()
+
+
+class Factory:
+    def __init__(self) -> None:
+        self.rng = random.Random(7)
+        self.counter = 0
+
+    def unit(self, name=None, organisation="Kristiansand kommune", kind="lower_secondary"):
+        from caseapp.units.services import create_unit
+
+        self.counter += 1
+        return create_unit(db.session, name or f"Enhet {self.counter}", organisation, kind)
+
+    def user(self, role="youth_mentor", units=(), username=None, password=PASSWORD,
+             enrolled=True, roles=None):
+        from caseapp.accounts.services import create_user
+
+        self.counter += 1
+        user = create_user(db.session, username=username or f"{role.replace('_', '.')}{self.counter}",
+                           display_name=f"Test {role} {self.counter}", roles=roles or [role],
+                           units=list(units), password=password,
+                           totp_secret=pyotp.random_base32() if enrolled else None)
+        db.session.commit()
+        return user
+
+    def participant(self, given="Kari", family="Nordmann"):
+        from datetime import date
+
+        from caseapp.participants.models import Participant
+        from caseapp.participants.national_id import synthetic
+
+        born = date(2010, 5, 17)
+        participant = Participant(given_name=given, family_name=family,
+                                  national_id=synthetic(born, self.rng), birth_year=born.year,
+                                  gender="female", minority_language=False, home_municipality="4204")
+        db.session.add(participant)
+        db.session.flush()
+        return participant
+
+    def case(self, worker, unit, participant=None, programme=None, track=None, status="active"):
+        from datetime import date
+
+        from caseapp.cases.models import Case
+
+        programme = programme or ("work_leader" if worker.has_role("work_leader") else "youth_mentor")
+        track = track or ("health" if programme == "work_leader" else "lower_secondary")
+        case = Case(participant=participant or self.participant(), programme=programme,
+                    track=track, unit_id=unit.id, worker_id=worker.id, status=status,
+                    started_on=date(2026, 1, 5))
+        db.session.add(case)
+        db.session.commit()
+        return case
+
+
+def totp_now(user, clock) -> str:
+    return pyotp.TOTP(user.totp_secret).at(clock.now().replace(tzinfo=UTC))
+
+
+@pytest.fixture
+def login(clock):
+    """Log ``user`` in on ``client`` through both factors; return the final response."""
+
+    def do(client, user, password=PASSWORD, next_url=None):
+        response = client.submit("/login", {"username": user.username, "password": password},
+                                 form_page="/login" + (f"?next={next_url}" if next_url else ""))
+        assert response.status_code == 302, "password step failed"
+        response = client.submit("/login/code", {"code": totp_now(user, clock)})
+        assert response.status_code == 302, "code step failed"
+        clock.advance(seconds=30)  # the next login needs the next code (replay protection)
+        return response
+
+    return do
