@@ -142,6 +142,8 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return {"can": can, "Perm": Perm, "labels": LABELS, "unit_kinds": UNIT_KIND_LABELS,
-                "logout_form": PostForm, "language_form": LanguageForm,
+                # header forms never read the request body (error pages render them too)
+                "logout_form": lambda: PostForm(formdata=None),
+                "language_form": lambda: LanguageForm(formdata=None),
                 "format_date": format_date, "current_locale": lambda: str(get_locale()),
                 "organisation_name": app.config["CASEAPP_ORGANISATION_NAME"]}

@@ -27,7 +27,7 @@ def cli() -> None:
     """caseapp — case following for youth mentors and work leaders."""
 
 
-@cli.command("init")
+@cli.command("init", with_appcontext=False)
 def init_command() -> None:
     """Create missing keys in the instance folder and bring the schema up to date."""
     from flask_migrate import upgrade
@@ -122,7 +122,7 @@ def create_user_command(username, display_name, roles, unit_names, password_stdi
     click.echo(f"Created user {user.username}; two-factor login is set up at first login.")
 
 
-@cli.command("run")
+@cli.command("run", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)

@@ -41,7 +41,8 @@ def render_error(status: int, title=None, message=None):
 def log_exception_without_data(app: Flask, exc: BaseException) -> None:
     """Operator log for a crash: exception type, place and request id — not its message,
     which may hold values (SQL parameters, form input)."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
+    frames = "\n".join(f"  {frame.filename}:{frame.lineno} in {frame.name}"
+                        for frame in traceback.extract_tb(exc.__traceback__))
     app.logger.error("Unhandled %s in %s %s (request %s)\n%s", type(exc).__name__,
                      request.method, request.url_rule, g.get("request_id"), frames)
 

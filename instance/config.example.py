@@ -1,0 +1,22 @@
+# Copy to instance/config.py and change what you need. Every setting can also be given in the
+# environment with the CASEAPP_ prefix (CASEAPP_IDLE_TIMEOUT_MINUTES=30); DATABASE_URL selects
+# PostgreSQL. Unknown names stop the app, so a typo is noticed at once. Keys are not set here:
+# they live in instance/keys/ (see README.md).
+
+# The organisation shown in the header and on documents.
+CASEAPP_ORGANISATION_NAME = "Kristiansand kommune"
+
+# Login sessions: idle and absolute timeouts.
+CASEAPP_IDLE_TIMEOUT_MINUTES = 20
+CASEAPP_ABSOLUTE_TIMEOUT_HOURS = 12
+
+# Lockout after repeated failed logins (per account), and the rate limit per IP address.
+CASEAPP_LOCKOUT_THRESHOLD = 5
+CASEAPP_LOCKOUT_MINUTES = 15
+CASEAPP_LOGIN_RATE_LIMIT = "30 per minute"
+
+# Shared rate-limit storage when running several servers, e.g. "redis://127.0.0.1:6379/0".
+RATELIMIT_STORAGE_URI = "memory://"
+
+# Secure cookies stay on in production (behind HTTPS).
+SESSION_COOKIE_SECURE = True
