@@ -1,0 +1,8 @@
+"""Every model module, imported once so the metadata (and Alembic) knows all tables."""
+from audit import models as audit_models  # noqa: F401
+from caseapp.accounts import models as accounts_models  # noqa: F401
+from caseapp.auth import models as auth_models  # noqa: F401
+from caseapp.cases import models as cases_models  # noqa: F401
+from caseapp.participants import models as participants_models  # noqa: F401
+from caseapp.units import models as units_models  # noqa: F401
+from consent import models as consent_models  # noqa: F401
