@@ -111,8 +111,9 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.caseload.views import bp as caseload_bp
     from caseapp.cases.views import bp as cases_bp
     from caseapp.main.views import bp as main_bp
+    from consent.views import bp as consent_bp
 
-    for blueprint in (main_bp, auth_bp, cases_bp, caseload_bp, audit_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, cases_bp, caseload_bp, consent_bp, audit_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

@@ -42,6 +42,12 @@ def init_command() -> None:
     app = _create_app()
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
+        from caseapp.extensions import db
+        from consent.notice_texts import ensure_default_texts
+
+        if ensure_default_texts(db.session):
+            click.echo("Stored the default consent information texts (version 2026-1).")
+        db.session.commit()
     click.echo(f"Instance {folder} is ready.")
 
 
@@ -147,6 +153,23 @@ def run_command(host: str, port: int, workers: int) -> None:
 
     click.echo(f"caseapp is running at http://{host}:{port}/")
     Server().run()
+
+
+@cli.group("consent")
+def consent_group() -> None:
+    """Consent records."""
+
+
+@consent_group.command("expire")
+@with_appcontext
+def consent_expire_command() -> None:
+    """Record an expiry event for every consent whose end date has passed (run daily)."""
+    from caseapp.extensions import db
+    from consent.services import record_expiries
+
+    expired = record_expiries(db.session)
+    db.session.commit()
+    click.echo(f"{len(expired)} consent(s) expired.")
 
 
 def main() -> None:

@@ -49,6 +49,13 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
+    # Consent (DOMAIN.md; the law is being revised, so the thresholds are settings).
+    "CASEAPP_CONSENT_ADULT_AGE": 18,  # from this age the young person consents alone
+    "CASEAPP_CONSENT_MATURE_AGE": 15,  # from this age alone, with a recorded maturity assessment
+    "CASEAPP_CONSENT_GUARDIANS_REQUIRED": 1,  # 1 or 2 guardians below the adult age
+    "CASEAPP_CONSENT_EXPIRY_WARNING_DAYS": 30,
+    "CASEAPP_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
+    "CASEAPP_PRIVACY_OFFICER_CONTACT": "personvernombud@example.invalid",
     # Presentation.
     "CASEAPP_ORGANISATION_NAME": "caseapp",
     "BABEL_DEFAULT_LOCALE": "nb",
@@ -162,6 +169,10 @@ def _validate(settings: dict[str, Any]) -> None:
         raise ConfigError("CASEAPP_PASSWORD_MIN_LENGTH must be at least 12 (OWASP ASVS 2.1.1).")
     if settings["SESSION_COOKIE_SAMESITE"] not in {"Lax", "Strict"}:
         raise ConfigError("SESSION_COOKIE_SAMESITE must be Lax or Strict.")
+    if not 0 < settings["CASEAPP_CONSENT_MATURE_AGE"] <= settings["CASEAPP_CONSENT_ADULT_AGE"]:
+        raise ConfigError("CASEAPP_CONSENT_MATURE_AGE must be between 1 and CASEAPP_CONSENT_ADULT_AGE.")
+    if settings["CASEAPP_CONSENT_GUARDIANS_REQUIRED"] not in (1, 2):
+        raise ConfigError("CASEAPP_CONSENT_GUARDIANS_REQUIRED must be 1 or 2.")
     languages = settings["CASEAPP_LANGUAGES"]
     if settings["BABEL_DEFAULT_LOCALE"] not in languages or not set(languages) <= {"nb", "en"}:
         raise ConfigError("CASEAPP_LANGUAGES may hold nb and en, and must include the default locale.")

@@ -1,16 +1,31 @@
-"""Granting, withdrawing and requiring a basis for a purpose."""
+"""Granting, withdrawing, expiring and requiring a basis for a purpose.
+
+``require`` is what every write path calls; ``grant`` and ``withdraw`` are the lifecycle, each
+writing an immutable ``ConsentEvent`` and an audit event in the caller's transaction.
+"""
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import puremagic
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import audit
 from caseapp.clock import now
-from consent.models import ConsentRecord
-from consent.purposes import PURPOSE_KIND, LegalBasis, Purpose
+from caseapp.participants.national_id import parse
+from consent import rules
+from consent.models import ConsentEvent, ConsentRecord, NoticeText
+from consent.purposes import (DATA_CATEGORIES, PURPOSE_KIND, Channel, GivenBy, LegalBasis, Method,
+                              Purpose)
+
+EVIDENCE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
 
 
 class NoValidBasis(PermissionError):
@@ -59,18 +74,44 @@ def require(session: Session, participant_id: uuid.UUID, purpose: Purpose | str,
     return record
 
 
+def _check_evidence(data: bytes | None) -> tuple[str | None, list[str]]:
+    if not data:
+        return None, []
+    limit = current_app.config["CASEAPP_EVIDENCE_MAX_BYTES"]
+    if len(data) > limit:
+        return None, [_("The evidence file is larger than %(mb)d MB.", mb=limit // (1024 * 1024))]
+    try:
+        mimetype = puremagic.from_string(data, mime=True)
+    except puremagic.PureError:
+        mimetype = None
+    if mimetype not in EVIDENCE_TYPES:
+        return None, [_("The evidence must be a PDF, JPEG or PNG file.")]
+    return mimetype, []
+
+
 def grant(session: Session, *, participant_id: uuid.UUID, purpose: Purpose | str, actor=None,
           legal_basis: LegalBasis | str = LegalBasis.CONSENT, organisation_id: uuid.UUID | None = None,
           statutory_reference: str | None = None, valid_from: datetime | None = None,
-          valid_until: datetime | None = None) -> ConsentRecord:
-    """Record a basis for ``purpose``. Sharing must name the receiving organisation."""
-    from flask_babel import gettext as _
+          valid_until: datetime | None = None, given_by: GivenBy | str = GivenBy.SUBJECT,
+          guardians: list[dict] | None = None, maturity_reason: str | None = None,
+          data_categories: list[str] | None = None, notice_text_id: uuid.UUID | None = None,
+          method: Method | str | None = None, witness: str | None = None,
+          evidence: bytes | None = None, renews: ConsentRecord | None = None) -> ConsentRecord:
+    """Record a basis for ``purpose``; refuse (``ConsentError``, nothing saved) when incomplete.
 
-    purpose = Purpose(purpose)
-    legal_basis = LegalBasis(legal_basis)
+    Consent needs the right givers for the young person's age at ``valid_from``; consent given
+    by guardians alone ends when the young person comes of age (renewal needed)."""
+    from caseapp.participants.models import Participant
+
+    purpose, legal_basis, given_by = Purpose(purpose), LegalBasis(legal_basis), GivenBy(given_by)
     at = now()
     valid_from = valid_from or at
+    guardians = [g for g in (guardians or []) if (g.get("name") or "").strip()]
+    categories = sorted(set(data_categories or []))
     problems = []
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise ConsentError([_("Unknown participant.")])
     if purpose == Purpose.SHARE and organisation_id is None:
         problems.append(_("Name the organisation the duty of confidentiality is lifted towards."))
     if legal_basis == LegalBasis.STATUTORY and not (statutory_reference or "").strip():
@@ -79,36 +120,147 @@ def grant(session: Session, *, participant_id: uuid.UUID, purpose: Purpose | str
         problems.append(_("A consent cannot be dated in the future."))
     if valid_until is not None and valid_until <= valid_from:
         problems.append(_("The end date must be after the start date."))
+    if any(c not in DATA_CATEGORIES for c in categories):
+        problems.append(_("Unknown data category."))
+    notice = session.get(NoticeText, notice_text_id) if notice_text_id else None
+    if notice_text_id and (notice is None or notice.purpose != purpose.value):
+        problems.append(_("The notice text does not belong to this purpose."))
+    mimetype, evidence_problems = _check_evidence(evidence)
+    problems += evidence_problems
+    _born = parse(participant.national_id)[1]
+    age = rules.age_on(_born, valid_from.date())
+    until_event = None
+    if legal_basis == LegalBasis.CONSENT:
+        problems += rules.giver_problems(age, given_by, len(guardians), maturity_reason)
+        if method == Method.IN_PERSON_WITNESS and not (witness or "").strip():
+            problems.append(_("Name the witness."))
+        coming_of_age = rules.guardian_consent_ends(_born, valid_from, given_by)
+        if coming_of_age and (valid_until is None or coming_of_age < valid_until):
+            valid_until, until_event = coming_of_age, "turns_adult"
     if problems:
         raise ConsentError(problems)
+    mature_alone = legal_basis == LegalBasis.CONSENT and given_by == GivenBy.SUBJECT and (
+        age < current_app.config["CASEAPP_CONSENT_ADULT_AGE"])
     record = ConsentRecord(
         participant_id=participant_id, kind=PURPOSE_KIND[purpose].value, purpose=purpose.value,
         organisation_id=organisation_id, legal_basis=legal_basis.value,
-        statutory_reference=statutory_reference, valid_from=valid_from, valid_until=valid_until,
-        recorded_by_id=getattr(actor, "id", None))
+        statutory_reference=(statutory_reference or "").strip() or None,
+        valid_from=valid_from, valid_until=valid_until, valid_until_event=until_event,
+        recorded_by_id=getattr(actor, "id", None),
+        given_by=given_by.value if legal_basis == LegalBasis.CONSENT else None,
+        guardians=json.dumps(guardians, ensure_ascii=False) if guardians else None,
+        subject_age=age, data_categories=categories, notice_text_id=notice_text_id,
+        maturity_assessed_by_id=getattr(actor, "id", None) if mature_alone else None,
+        maturity_assessed_at=at if mature_alone else None,
+        maturity_reason=maturity_reason.strip() if mature_alone else None,
+        method=Method(method).value if method else None, witness=(witness or "").strip() or None,
+        evidence=base64.b64encode(evidence).decode("ascii") if evidence else None,
+        evidence_mimetype=mimetype)
     session.add(record)
     session.flush()
-    audit.record("consent.grant", actor=actor, object_type="consent", object_id=record.id,
-                 subject_id=participant_id, categories=["consent"],
-                 details={"purpose": purpose.value, "legal_basis": legal_basis.value})
+    kind = "renewed" if renews is not None else "granted"
+    _event(session, record, kind, actor)
+    audit.record(f"consent.{'renew' if renews is not None else 'grant'}", actor=actor,
+                 object_type="consent", object_id=record.id, subject_id=participant_id,
+                 categories=["consent"] + (["consent_evidence"] if evidence else []),
+                 grounds="consent_management",
+                 details={"purpose": purpose.value, "legal_basis": legal_basis.value,
+                          "renews": str(renews.id) if renews is not None else None})
     return record
 
 
-def withdraw(session: Session, record: ConsentRecord, *, actor=None, channel: str = "in_person",
+def _event(session: Session, record: ConsentRecord, kind: str, actor, channel: str | None = None,
+           at: datetime | None = None) -> ConsentEvent:
+    event = ConsentEvent(consent_id=record.id, participant_id=record.participant_id, kind=kind,
+                         at=at or now(), actor_id=getattr(actor, "id", None), channel=channel)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def withdraw(session: Session, record: ConsentRecord, *, actor=None,
+             channel: Channel | str = Channel.IN_PERSON, reason: str | None = None,
              at: datetime | None = None) -> ConsentRecord:
     """Withdraw at once; later checks find no basis. Withdrawing twice changes nothing."""
     if record.withdrawn_at is not None:
         return record
+    channel = Channel(channel)
     record.withdrawn_at = at or now()
-    record.withdrawal_channel = channel
-    session.flush()
+    record.withdrawal_channel = channel.value
+    record.withdrawal_reason = (reason or "").strip() or None
+    _event(session, record, "withdrawn", actor, channel.value, record.withdrawn_at)
     audit.record("consent.withdraw", actor=actor, object_type="consent", object_id=record.id,
                  subject_id=record.participant_id, categories=["consent"],
-                 details={"purpose": record.purpose, "channel": channel})
+                 grounds="consent_management",
+                 details={"purpose": record.purpose, "channel": channel.value})
     return record
+
+
+def record_expiries(session: Session, at: datetime | None = None) -> list[ConsentRecord]:
+    """Write an "expired" event for every record whose end has passed (once each)."""
+    at = at or now()
+    expired = []
+    query = select(ConsentRecord).where(ConsentRecord.valid_until.is_not(None),
+                                        ConsentRecord.valid_until <= at,
+                                        ConsentRecord.withdrawn_at.is_(None))
+    already = set(session.scalars(select(ConsentEvent.consent_id).where(ConsentEvent.kind == "expired")))
+    for record in session.scalars(query):
+        if record.id in already:
+            continue
+        _event(session, record, "expired", None, at=record.valid_until)
+        audit.record("consent.expire", actor=None, object_type="consent", object_id=record.id,
+                     subject_id=record.participant_id, categories=["consent"],
+                     details={"purpose": record.purpose, "event": record.valid_until_event})
+        expired.append(record)
+    return expired
 
 
 def records_for(session: Session, participant_id: uuid.UUID) -> list[ConsentRecord]:
     return list(session.scalars(select(ConsentRecord)
                                 .where(ConsentRecord.participant_id == participant_id)
-                                .order_by(ConsentRecord.valid_from)))
+                                .order_by(ConsentRecord.valid_from.desc())))
+
+
+def get_record(session: Session, consent_id: str) -> ConsentRecord | None:
+    try:
+        return session.get(ConsentRecord, uuid.UUID(consent_id))
+    except ValueError:
+        return None
+
+
+def add_notice_text(session: Session, *, purpose: Purpose | str, language: str, version: str,
+                    title: str, body: str) -> NoticeText:
+    """Store a new version of a notice text; an existing version is never changed."""
+    text = NoticeText(purpose=Purpose(purpose).value, language=language, version=version,
+                      title=title, body=body, sha256=hashlib.sha256(body.encode()).hexdigest())
+    session.add(text)
+    session.flush()
+    return text
+
+
+def current_notice_texts(session: Session, language: str) -> dict[str, NoticeText]:
+    """The newest text per purpose in ``language``."""
+    texts: dict[str, NoticeText] = {}
+    for text in session.scalars(select(NoticeText).where(NoticeText.language == language)
+                                .order_by(NoticeText.created_at)):
+        texts[text.purpose] = text
+    return texts
+
+
+def expiring_soon(session: Session, participant_ids=None, days: int | None = None):
+    at = now()
+    days = days or current_app.config["CASEAPP_CONSENT_EXPIRY_WARNING_DAYS"]
+    query = select(ConsentRecord).where(
+        ConsentRecord.withdrawn_at.is_(None), ConsentRecord.valid_until.is_not(None),
+        ConsentRecord.valid_until > at, ConsentRecord.valid_until <= at + timedelta(days=days))
+    if participant_ids is not None:
+        query = query.where(ConsentRecord.participant_id.in_(participant_ids))
+    return list(session.scalars(query.order_by(ConsentRecord.valid_until)))
+
+
+def withdrawals_between(session: Session, start: datetime, end: datetime, participant_ids=None):
+    query = select(ConsentRecord).where(ConsentRecord.withdrawn_at >= start,
+                                        ConsentRecord.withdrawn_at < end)
+    if participant_ids is not None:
+        query = query.where(ConsentRecord.participant_id.in_(participant_ids))
+    return list(session.scalars(query.order_by(ConsentRecord.withdrawn_at.desc())))

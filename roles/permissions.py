@@ -16,6 +16,8 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
     USERS_MANAGE = "users.manage"
     UNITS_VIEW = "units.view"
+    CONSENT_MANAGE = "consent.manage"  # record, withdraw, print receipts (object: participant)
+    CONSENT_OVERVIEW = "consent.overview"  # expiring/missing consents (metadata)
 
 
 def lookup(name: str | Perm) -> Perm:

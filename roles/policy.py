@@ -57,6 +57,36 @@ def _coordinator_unit_case(user, case) -> Answer:
     return None
 
 
+def _participant_cases(participant):
+    """The cases of a participant (who follows them, in which units)."""
+    from sqlalchemy import select
+
+    from caseapp.cases.models import Case
+    from caseapp.extensions import db
+
+    return db.session.scalars(select(Case).where(Case.participant_id == participant.id)).all()
+
+
+def _worker_of_participant(role: Role) -> Rule:
+    programme = WORKER_ROLES[role]
+
+    def rule(user, participant) -> Answer:
+        if participant is not None and any(
+                c.worker_id == user.id and c.programme == programme
+                for c in _participant_cases(participant)):
+            return _allow("own_caseload")
+        return None
+
+    return rule
+
+
+def _coordinator_of_participant(user, participant) -> Answer:
+    if participant is not None and any(c.unit_id in user.unit_ids
+                                       for c in _participant_cases(participant)):
+        return _allow("coordinator_review")
+    return None
+
+
 def _never(user, obj) -> Answer:
     return _deny()
 
@@ -82,6 +112,17 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
     Perm.AUDIT_VIEW: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
     Perm.USERS_MANAGE: {Role.ADMIN: _any_user("administration")},
     Perm.UNITS_VIEW: {Role.ADMIN: _any_user("administration")},
+    Perm.CONSENT_MANAGE: {
+        Role.YOUTH_MENTOR: _worker_of_participant(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_of_participant(Role.WORK_LEADER),
+        Role.COORDINATOR: _coordinator_of_participant,
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.CONSENT_OVERVIEW: {
+        Role.COORDINATOR: _any_user("coordinator_review"),
+        Role.PRIVACY_OFFICER: _any_user("privacy_oversight"),
+    },
 }
 
 missing = set(Perm) - set(POLICY)

@@ -191,13 +191,13 @@ class Factory:
         db.session.commit()
         return user
 
-    def participant(self, given="Kari", family="Nordmann"):
+    def participant(self, given="Kari", family="Nordmann", born=None):
         from datetime import date
 
         from caseapp.participants.models import Participant
         from caseapp.participants.national_id import synthetic
 
-        born = date(2010, 5, 17)
+        born = born or date(2010, 5, 17)
         participant = Participant(given_name=given, family_name=family,
                                   national_id=synthetic(born, self.rng), birth_year=born.year,
                                   gender="female", minority_language=False, home_municipality="4204")

@@ -1,7 +1,7 @@
 """The basis check every write path will call."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from consent.services import ConsentError, NoValidBasis, grant, require, withdra
 
 @pytest.fixture
 def person(factory):
-    return factory.participant()
+    return factory.participant(born=date(2001, 3, 4))  # an adult consents alone
 
 
 def test_no_record_no_basis(person):

@@ -9,6 +9,9 @@ import uuid
 
 import pytest
 
+from caseapp.extensions import db
+from consent.services import grant
+
 ROLES = ["anonymous", "youth_mentor", "work_leader", "coordinator", "privacy_officer", "admin"]
 LOGIN = "login"  # redirected to the login page
 
@@ -32,6 +35,16 @@ EXPECTED = {
     "admin.deactivate": ("POST", "/admin/users/{other_user}/deactivate",
                          {"anonymous": LOGIN, "admin": 302}, 403),
     "admin.units": ("GET", "/admin/units", {"anonymous": LOGIN, "admin": 200}, 403),
+    "consent.records": ("GET", "/consent/participant/{participant}",
+                        {"anonymous": LOGIN, "youth_mentor": 200, "coordinator": 200}, 404),
+    "consent.new": ("GET", "/consent/participant/{participant}/new",
+                    {"anonymous": LOGIN, "youth_mentor": 200, "coordinator": 200}, 404),
+    "consent.receipt": ("GET", "/consent/{consent}/receipt.pdf",
+                        {"anonymous": LOGIN, "youth_mentor": 200, "coordinator": 200}, 404),
+    "consent.withdraw": ("POST", "/consent/{consent}/withdraw",
+                         {"anonymous": LOGIN, "youth_mentor": 302, "coordinator": 302}, 404),
+    "consent.overview": ("GET", "/consent/overview",
+                         {"anonymous": LOGIN, "coordinator": 200, "privacy_officer": 200}, 403),
 }
 
 
@@ -54,7 +67,10 @@ def world(factory):
     users = {role: factory.user(role, [unit]) for role in ROLES if role != "anonymous"}
     other = factory.user("youth_mentor", [unit])
     case = factory.case(users["youth_mentor"], unit)
-    return {"users": users, "case": case, "other_user": other}
+    consent = grant(db.session, participant_id=case.participant_id, purpose="follow_up",
+                    given_by="guardians", guardians=[{"name": "Mor", "relation": "mor"}])
+    db.session.commit()
+    return {"users": users, "case": case, "other_user": other, "consent": consent}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -66,7 +82,9 @@ def test_url_role_matrix(role, world, client, login):
     for endpoint, (method, template, answers, default) in EXPECTED.items():
         if endpoint in {"auth.logout", "main.language"}:
             continue  # these end or change the session; covered below and in test_login
-        path = template.format(case=world["case"].id, other_user=world["other_user"].id)
+        path = template.format(case=world["case"].id, other_user=world["other_user"].id,
+                               participant=world["case"].participant_id,
+                               consent=world["consent"].id)
         expected = answers.get(role, default)
         if method == "POST":
             response = client.post(path, data={"csrf_token": client.csrf_token(token_page)})
