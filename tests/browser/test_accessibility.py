@@ -1,0 +1,119 @@
+"""Every page each demo role reaches: 0 axe violations for WCAG 2.0/2.1 A and AA."""
+from __future__ import annotations
+
+from datetime import UTC
+
+import pyotp
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from caseapp.demo.generate import load_demo
+from caseapp.extensions import db
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page) -> list[str]:
+    result = Axe().run(page, options=WCAG)
+    return [f"{page.url}: {v['id']} ({len(v['nodes'])}) {v['help']}"
+            for v in result.response["violations"]]
+
+
+def log_in(page, login, clock):
+    page.goto("/login")
+    page.fill("#username", login["username"])
+    page.fill("#password", login["password"])
+    page.click("button.primary")
+    page.fill("#code", pyotp.TOTP(login["totp_secret"]).at(clock.now().replace(tzinfo=UTC)))
+    page.click("button.primary")
+    page.wait_for_url("**/")
+
+
+@pytest.fixture
+def demo(app):
+    logins = load_demo(db.session, seed=5)
+    db.session.commit()
+    return logins
+
+
+def test_public_pages_and_error_states(page):
+    found = []
+    page.goto("/login")
+    found += violations(page)
+    page.click("button.primary")  # empty form: error summary and field errors
+    assert page.locator(".error-summary").is_visible()
+    found += violations(page)
+    page.goto("/finnes-ikke")
+    found += violations(page)
+    assert not found, "\n".join(found)
+
+
+def test_every_page_of_every_role(page, demo, clock):
+    found = []
+    for role in ("youth_mentor", "work_leader", "coordinator", "privacy_officer", "admin"):
+        login = next(l for l in demo if l["role"] == role)
+        log_in(page, login, clock)
+        clock.advance(seconds=30)
+        links = page.eval_on_selector_all("header nav a", "els => els.map(e => e.getAttribute('href'))")
+        found += violations(page)
+        for href in links:
+            page.goto(href)
+            found += violations(page)
+        case_links = page.eval_on_selector_all("a[href^='/cases/']",
+                                               "els => els.map(e => e.getAttribute('href'))")
+        if role in ("youth_mentor", "work_leader"):
+            page.goto("/cases/")
+            first = page.eval_on_selector("tbody a", "e => e.getAttribute('href')")
+            page.goto(first)
+            found += violations(page)
+            page.click("text=Samtykker og rettslig grunnlag")
+            found += violations(page)
+            page.click("text=Registrer samtykke eller rettslig grunnlag")
+            found += violations(page)
+            page.click("button.primary")  # an error state
+            found += violations(page)
+        if role == "admin":
+            page.goto("/admin/users/new")
+            found += violations(page)
+        page.click("header button:has-text('Logg ut')")
+        page.wait_for_url("**/login")
+        assert case_links is not None
+    assert not found, "\n".join(found)
+
+
+def test_keyboard_only_login(page, demo, clock):
+    login = next(l for l in demo if l["role"] == "youth_mentor")
+    page.goto("/login")
+
+    def tab_to(element_id):
+        for _ in range(15):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == element_id:
+                return
+        raise AssertionError(f"#{element_id} cannot be reached with Tab")
+
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    tab_to("username")
+    page.keyboard.type(login["username"])
+    tab_to("password")
+    page.keyboard.type(login["password"])
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/login/code")
+    tab_to("code")
+    page.keyboard.type(pyotp.TOTP(login["totp_secret"]).at(clock.now().replace(tzinfo=UTC)))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    assert page.locator("h2", has_text="Mine saker").is_visible()
+
+
+def test_the_checker_itself_finds_violations(page):
+    """Guard against a silently broken harness: a page with known faults must fail."""
+    page.goto("/login")
+    page.evaluate("""() => {
+        const img = document.createElement('img'); img.src = '/static/app.css';
+        document.querySelector('main').appendChild(img);
+        document.querySelector('label[for=username]').remove();
+    }""")
+    found = " ".join(violations(page))
+    assert "image-alt" in found and "label" in found
