@@ -1,0 +1,1 @@
+"""Statistics for coordinators: figures from the data, suppressed before they leave."""

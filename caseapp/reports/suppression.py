@@ -1,0 +1,127 @@
+"""Small-count suppression for tables with row and column totals (as Statistics Norway does).
+
+Counts 1–4 are *primary* suppressions, shown as "<5". Then *secondary* suppressions (shown as
+":") are added — other cells, and if need be totals — until no hidden entry can be worked out
+from what is published. "Worked out" is checked exactly: for every hidden entry a linear
+programme finds the smallest and largest value consistent with the published entries, the row
+and column sums, and the public bounds (a "<5" cell lies in 1..4, any other hidden entry in
+0 or more). The table constraints are totally unimodular, so the bounds are attained by
+whole numbers: a hidden entry is safe when its minimum and maximum differ.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linprog
+
+THRESHOLD = 5
+PRIMARY = "<5"
+SECONDARY = ":"
+
+Entry = tuple[int, int]  # (row, col); row == R means the column-total row, col == C the row-total column
+
+
+@dataclass
+class SuppressedTable:
+    """A table ready to publish: ``cell(r, c)`` gives the text to show."""
+
+    counts: list[list[int]]
+    primary: set[Entry] = field(default_factory=set)
+    secondary: set[Entry] = field(default_factory=set)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.counts), len(self.counts[0]) if self.counts else 0
+
+    def value(self, entry: Entry) -> int:
+        rows, cols = self.shape
+        r, c = entry
+        if r < rows and c < cols:
+            return self.counts[r][c]
+        if r < rows:
+            return sum(self.counts[r])
+        if c < cols:
+            return sum(row[c] for row in self.counts)
+        return sum(map(sum, self.counts))
+
+    def cell(self, r: int, c: int) -> str:
+        """Text for a cell; ``r == rows`` / ``c == cols`` address the totals."""
+        if (r, c) in self.primary:
+            return PRIMARY
+        if (r, c) in self.secondary:
+            return SECONDARY
+        return str(self.value((r, c)))
+
+    @property
+    def hidden(self) -> set[Entry]:
+        return self.primary | self.secondary
+
+
+def _entries(rows: int, cols: int) -> list[Entry]:
+    return [(r, c) for r in range(rows + 1) for c in range(cols + 1)]
+
+
+def _equations(rows: int, cols: int) -> list[list[Entry]]:
+    """Each list sums to zero when its last element is subtracted: line cells = line total."""
+    lines = [[(r, c) for c in range(cols)] + [(r, cols)] for r in range(rows + 1)]
+    lines += [[(r, c) for r in range(rows)] + [(rows, c)] for c in range(cols + 1)]
+    return lines
+
+
+def feasible_ranges(table: SuppressedTable) -> dict[Entry, tuple[float, float]]:
+    """For every hidden entry: the smallest and largest value an outsider could infer."""
+    rows, cols = table.shape
+    hidden = sorted(table.hidden)
+    if not hidden:
+        return {}
+    index = {entry: i for i, entry in enumerate(hidden)}
+    a_eq, b_eq = [], []
+    for line in _equations(rows, cols):
+        *members, total = line
+        coefficients = np.zeros(len(hidden))
+        constant = 0.0
+        for entry, sign in [(m, 1.0) for m in members] + [(total, -1.0)]:
+            if entry in index:
+                coefficients[index[entry]] += sign
+            else:
+                constant -= sign * table.value(entry)
+        if coefficients.any():
+            a_eq.append(coefficients)
+            b_eq.append(constant)
+    bounds = [(1, THRESHOLD - 1) if e in table.primary else (0, None) for e in hidden]
+    ranges = {}
+    for entry, i in index.items():
+        objective = np.zeros(len(hidden))
+        objective[i] = 1.0
+        low = linprog(objective, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds, method="highs")
+        high = linprog(-objective, A_eq=a_eq or None, b_eq=b_eq or None, bounds=bounds, method="highs")
+        top = float("inf") if high.status == 3 else round(-high.fun, 6)  # 3: unbounded
+        ranges[entry] = (round(low.fun, 6), top)
+    return ranges
+
+
+def _line_mates(entry: Entry, rows: int, cols: int) -> list[Entry]:
+    r, c = entry
+    return [(r, k) for k in range(cols + 1) if k != c] + [(k, c) for k in range(rows + 1) if k != r]
+
+
+def suppress(counts: list[list[int]]) -> SuppressedTable:
+    """Suppress ``counts`` (a list of equal-length rows of non-negative whole numbers)."""
+    if any(len(row) != len(counts[0]) for row in counts):
+        raise ValueError("rows of unequal length")
+    table = SuppressedTable([list(map(int, row)) for row in counts])
+    rows, cols = table.shape
+    table.primary = {e for e in _entries(rows, cols) if 0 < table.value(e) < THRESHOLD}
+    while True:
+        determined = [e for e, (low, high) in sorted(feasible_ranges(table).items())
+                      if high - low < 0.5]
+        if not determined:
+            return table
+        target = determined[0]
+        candidates = [e for e in _line_mates(target, rows, cols) if e not in table.hidden]
+        if not candidates:  # everything around it is hidden already: hide nothing less
+            candidates = [e for e in _entries(rows, cols) if e not in table.hidden]
+        # Hide the smallest published entry next to it (prefer cells over totals).
+        table.secondary.add(min(candidates, key=lambda e: (e[0] == rows or e[1] == cols,
+                                                          table.value(e) == 0, table.value(e), e)))
