@@ -1,0 +1,59 @@
+"""The running app's access to data keys, with a per-request cache of unwrapped DEKs.
+
+The cache lives on ``flask.g`` (one app context per request), so a list of 40 cases unwraps
+each participant's DEK once, and nothing unwrapped outlives the request.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, g
+
+from caseapp.crypto.envelope import DecryptionError
+from caseapp.crypto.keystore import KeyStore
+
+EXTENSION_KEY = "caseapp.keystore"
+
+
+def store() -> KeyStore:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def _cache() -> dict:
+    if "_caseapp_deks" not in g:
+        g._caseapp_deks = {"by_id": {}, "current": {}}
+    return g._caseapp_deks
+
+
+def dek_for_sealing(owner: str) -> tuple[uuid.UUID, bytes]:
+    cache = _cache()
+    if owner not in cache["current"]:
+        dek_id, dek = store().current_dek(owner)
+        cache["current"][owner] = (dek_id, dek)
+        cache["by_id"][dek_id] = (owner, dek)
+    return cache["current"][owner]
+
+
+def dek_for_opening(dek_id: uuid.UUID, owner: str) -> bytes:
+    cache = _cache()
+    if dek_id not in cache["by_id"]:
+        cache["by_id"][dek_id] = store().load_dek(dek_id)
+    dek_owner, dek = cache["by_id"][dek_id]
+    if dek_owner != owner:  # a value moved to another person's row
+        raise DecryptionError()
+    return dek
+
+
+def preload(owners) -> None:
+    """Fetch the DEKs of many owners in one query (optional, for long lists)."""
+    cache = _cache()
+    missing = [str(o) for o in owners if str(o) not in cache["current"]]
+    for dek_id, (owner, dek) in store().load_deks(missing).items():
+        cache["by_id"][dek_id] = (owner, dek)
+
+
+def forget(owner: str) -> None:
+    cache = _cache()
+    cache["current"].pop(owner, None)
+    for dek_id in [k for k, (o, _d) in cache["by_id"].items() if o == owner]:
+        del cache["by_id"][dek_id]
