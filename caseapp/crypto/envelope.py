@@ -42,10 +42,15 @@ def wrap_ad(dek_id: uuid.UUID, owner: str, kek_id: str) -> bytes:
     return f"caseapp/dek/v2|{dek_id}|{owner}|{kek_id}".encode()
 
 
-def seal(dek_id: uuid.UUID, dek: bytes, plaintext: str, ad: bytes) -> bytes:
+def cipher(key: bytes | AESGCM) -> AESGCM:
+    """An AES-GCM object for ``key`` (callers may keep it to avoid re-creating it)."""
+    return key if isinstance(key, AESGCM) else AESGCM(key)
+
+
+def seal(dek_id: uuid.UUID, dek: bytes | AESGCM, plaintext: str, ad: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
     return (bytes([FORMAT_VERSION]) + dek_id.bytes + nonce
-            + AESGCM(dek).encrypt(nonce, plaintext.encode("utf-8"), ad))
+            + cipher(dek).encrypt(nonce, plaintext.encode("utf-8"), ad))
 
 
 def sealed_dek_id(blob: bytes) -> uuid.UUID:
@@ -55,11 +60,11 @@ def sealed_dek_id(blob: bytes) -> uuid.UUID:
     return uuid.UUID(bytes=bytes(blob[1:17]))
 
 
-def open_sealed(dek: bytes, blob: bytes, ad: bytes) -> str:
+def open_sealed(dek: bytes | AESGCM, blob: bytes, ad: bytes) -> str:
     sealed_dek_id(blob)
     nonce, sealed = blob[17:17 + NONCE_BYTES], blob[17 + NONCE_BYTES:]
     try:
-        return AESGCM(dek).decrypt(nonce, sealed, ad).decode("utf-8")
+        return cipher(dek).decrypt(nonce, sealed, ad).decode("utf-8")
     except (InvalidTag, UnicodeDecodeError, ValueError):
         raise DecryptionError() from None
 
@@ -79,11 +84,11 @@ def wrapped_kek_id(blob: bytes) -> str:
         raise DecryptionError() from None
 
 
-def unwrap(kek: bytes, blob: bytes, ad: bytes) -> bytes:
+def unwrap(kek: bytes | AESGCM, blob: bytes, ad: bytes) -> bytes:
     start = 2 + len(wrapped_kek_id(blob))
     nonce, sealed = blob[start:start + NONCE_BYTES], blob[start + NONCE_BYTES:]
     try:
-        dek = AESGCM(kek).decrypt(nonce, sealed, ad)
+        dek = cipher(kek).decrypt(nonce, sealed, ad)
     except (InvalidTag, ValueError):
         raise DecryptionError() from None
     if len(dek) != DEK_BYTES:

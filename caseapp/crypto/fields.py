@@ -7,7 +7,9 @@ done by ORM events registered for every mapped class with encrypted columns:
 * ``before_insert`` / ``before_update`` seal each new or changed value with the owner's data
   key (DEK, ``caseapp.crypto.keyring``); ``after_insert`` / ``after_update`` put the plain
   value back on the object;
-* ``load`` / ``refresh`` / ``refresh_flush`` open the sealed values of loaded rows.
+* ``load`` / ``refresh`` / ``refresh_flush`` open the sealed values of loaded rows — for an
+  ORM ``SELECT``, at the end of the query, with the data keys of all its rows fetched from the
+  key store at once (``do_orm_execute``).
 
 The owner is the participant the row belongs to: the ``participant_id`` attribute, the row
 itself for a class with ``__encryption_owner__ = "self"`` (participants), or one system key
@@ -24,8 +26,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from flask import g, has_app_context
 from sqlalchemy import LargeBinary, event, select
-from sqlalchemy.orm import Mapper
+from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.types import TypeDecorator
 
@@ -34,6 +37,7 @@ from caseapp.crypto.envelope import DecryptionError  # noqa: F401  (the domain e
 from caseapp.crypto.keystore import SYSTEM_OWNER, KeyErased
 
 PLAIN = "_caseapp_plain_during_flush"
+BATCH = "_caseapp_rows_to_open"
 
 
 class UnsealedValue(TypeError):
@@ -162,6 +166,36 @@ def _restore_plain(mapper, connection, target) -> None:
 
 def _open_loaded(target, context, attrs=None) -> None:
     state = instance_state(target)
+    batch = g.get(BATCH) if has_app_context() else None
+    if batch is not None:  # opened together at the end of the query (one key-store query)
+        batch.append(state)
+    else:
+        _open_state(state)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _open_in_batches(orm_execute_state):
+    """Run each ORM SELECT to the end, then open all rows it loaded with one key-store query
+    for their data keys (``keyring.preload``), instead of one query per participant."""
+    if (not orm_execute_state.is_select or not has_app_context() or g.get(BATCH) is not None
+            or orm_execute_state.execution_options.get("yield_per")
+            or orm_execute_state.execution_options.get("stream_results")):
+        return None
+    setattr(g, BATCH, [])
+    try:
+        frozen = orm_execute_state.invoke_statement().freeze()
+        batch = g.get(BATCH)
+    finally:
+        g.pop(BATCH, None)
+    if batch:
+        specs = [(state, SPECS[state.mapper.class_]) for state in batch]
+        keyring.preload({owner_of(state, spec) for state, spec in specs})
+        for state, _spec in specs:
+            _open_state(state)
+    return frozen()
+
+
+def _open_state(state) -> None:
     spec = SPECS[state.mapper.class_]
     sealed = [key for key in spec.columns if isinstance(state.dict.get(key), bytes)]
     if not sealed:

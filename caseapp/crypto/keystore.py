@@ -66,6 +66,7 @@ class KeyStore:
         if self.schema:
             engine = engine.execution_options(schema_translate_map={None: self.schema})
         self.engine: Engine = engine
+        self._ciphers: dict = {}
 
     # --- set-up and the start-up check ------------------------------------------------------
 
@@ -145,9 +146,14 @@ class KeyStore:
                 data_keys.c.owner.in_(owners), data_keys.c.wrapped.is_not(None))).all()
         return {row.id: (row.owner, self._unwrap(row)) for row in rows}
 
+    def _kek_cipher(self, kek_id: str):
+        if kek_id not in self._ciphers:
+            self._ciphers[kek_id] = envelope.cipher(self.provider.get(kek_id))
+        return self._ciphers[kek_id]
+
     def _unwrap(self, row) -> bytes:
         try:
-            kek = self.provider.get(row.kek_id)
+            kek = self._kek_cipher(row.kek_id)
         except KeyUnavailable:
             raise DecryptionError() from None
         if envelope.wrapped_kek_id(row.wrapped) != row.kek_id:
@@ -228,6 +234,7 @@ class KeyStore:
                                  .values(retired_at=now()))
                     retired.append(kek_id)
         for kek_id in retired:
+            self._ciphers.pop(kek_id, None)
             self.provider.destroy(kek_id)
         return retired
 

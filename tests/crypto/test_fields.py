@@ -60,7 +60,7 @@ def fresh_read(model, row_id):
     """Read a row as a new request would: new session, empty key cache."""
     db.session.remove()
     keyring._cache().clear()
-    keyring._cache().update({"by_id": {}, "current": {}})
+    keyring._cache().update({"by_id": {}, "current": {}, "preloaded": set()})
     return db.session.get(model, row_id)
 
 
