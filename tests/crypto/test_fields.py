@@ -145,7 +145,8 @@ def test_staff_secrets_use_the_system_key(app, factory):
     blob = raw("users", "totp_secret", user.id)
     assert user.totp_secret.encode() not in blob
     assert fresh_read(User, user.id).totp_secret == user.totp_secret
-    owners = {row.owner for row in keyring.store().engine.connect().execute(select(data_keys))}
+    with keyring.store().engine.connect() as conn:
+        owners = {row.owner for row in conn.execute(select(data_keys))}
     assert "system" in owners
 
 
