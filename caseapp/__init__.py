@@ -17,7 +17,11 @@ from sqlalchemy.engine import Engine
 
 from caseapp import clock, config
 from caseapp.crypto import keys
-from caseapp.crypto.fields import EXTENSION_KEY as KEYS_EXTENSION
+from caseapp.crypto.blind import INDEX_KEY
+from caseapp.crypto.keyring import EXTENSION_KEY as KEYSTORE_EXTENSION
+from caseapp.crypto.keystore import open_keystore
+
+KEYS_EXTENSION = "caseapp.keys"
 from caseapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -54,10 +58,19 @@ def create_app(test_config: dict[str, Any] | None = None, instance: Path | None 
 
 
 def load_keys(app: Flask, folder: Path) -> None:
-    """Keys come from the instance folder only; without them the app does not start."""
+    """Keys come from the instance folder (KEKs also from the environment) and the key
+    store; without them, or when they do not match, the app does not start."""
     loaded = keys.load_all(folder)
     app.extensions[KEYS_EXTENSION] = loaded
+    app.extensions[INDEX_KEY] = {}
     app.secret_key = loaded["session"].material
+    store = open_keystore(app.config, folder)
+    try:
+        store.check()
+    except Exception:
+        store.dispose()
+        raise
+    app.extensions[KEYSTORE_EXTENSION] = store
 
 
 @event.listens_for(Engine, "connect")

@@ -29,16 +29,23 @@ def cli() -> None:
 
 @cli.command("init", with_appcontext=False)
 def init_command() -> None:
-    """Create missing keys in the instance folder and bring the schema up to date."""
+    """Create missing keys and the key store, and bring the schema up to date."""
     from flask_migrate import upgrade
 
+    from caseapp.config import build
     from caseapp.crypto.keys import ensure_keys
+    from caseapp.crypto.keystore import init_keystore
 
     folder = instance_path()
     folder.mkdir(parents=True, exist_ok=True)
     created = ensure_keys(folder)
+    try:
+        created += init_keystore(build(folder), folder)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     for name in created:
-        click.echo(f"Created the {name} key in {folder / 'keys'} (owner-only).")
+        click.echo(f"Created the {name} key in {folder / 'keys'} (owner-only)."
+                   if name != "key store" else "Created the key store.")
     app = _create_app()
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
@@ -170,6 +177,79 @@ def consent_expire_command() -> None:
     expired = record_expiries(db.session)
     db.session.commit()
     click.echo(f"{len(expired)} consent(s) expired.")
+@cli.group("keys")
+def keys_group() -> None:
+    """Key-encryption keys, data keys and crypto-shredding."""
+
+
+@keys_group.command("status")
+@with_appcontext
+def keys_status_command() -> None:
+    """Show how many data keys each key-encryption key wraps."""
+    from caseapp.crypto import keyring
+
+    rows = keyring.store().status()
+    for row in rows:
+        state = "active" if row["active"] else ("retired" if row["retired_at"] else "old")
+        click.echo(f"{row['kek_id']:<20} {state:<8} wraps {row['deks']} data keys")
+    if rows:
+        click.echo(f"Erased (crypto-shredded) key owners: {rows[0]['erased_owners']}")
+
+
+@keys_group.command("rotate")
+@click.option("--to", "to", default=None, help="Use this KEK (from CASEAPP_KEKS) as the new one.")
+@click.option("--batch", default=200, show_default=True, type=int)
+@with_appcontext
+def keys_rotate_command(to: str | None, batch: int) -> None:
+    """Make a new key-encryption key and re-wrap every data key under it (resumable)."""
+    from caseapp.crypto import keyring
+    from caseapp.crypto.keystore import rotate
+
+    store = keyring.store()
+    with click.progressbar(length=max(store.pending(store.active_kek()), 1),
+                           label="Re-wrapping data keys") as bar:
+        state = {"done": 0}
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        try:
+            active, done, retired = rotate(store, to=to, batch=batch, progress=progress)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"Active key-encryption key: {active}; re-wrapped {done} data keys.")
+    for kek_id in retired:
+        click.echo(f"Retired {kek_id} (no data key uses it any more).")
+
+
+@keys_group.command("shred")
+@click.argument("participant_id", type=click.UUID)
+@click.option("--grounds", default="erasure_decision", show_default=True,
+              help="The basis recorded in the audit log (a code, not free text).")
+@click.confirmation_option(prompt="Erase this participant's data key for good?")
+@with_appcontext
+def keys_shred_command(participant_id, grounds: str) -> None:
+    """Crypto-shred one participant: their encrypted data becomes unreadable everywhere."""
+    from caseapp.crypto.services import shred_participant
+    from caseapp.extensions import db
+
+    erased = shred_participant(db.session, None, participant_id, grounds)
+    db.session.commit()
+    click.echo(f"Erased {erased} data key(s) of participant {participant_id}.")
+
+
+@keys_group.command("reindex")
+@with_appcontext
+def keys_reindex_command() -> None:
+    """Rebuild the blind indexes (after changing the index key or iterations)."""
+    from caseapp.crypto.services import reindex_participants
+    from caseapp.extensions import db
+
+    count = reindex_participants(db.session)
+    db.session.commit()
+    click.echo(f"Re-indexed {count} participants.")
 
 
 def main() -> None:

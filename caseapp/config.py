@@ -56,6 +56,10 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_CONSENT_EXPIRY_WARNING_DAYS": 30,
     "CASEAPP_EVIDENCE_MAX_BYTES": 5 * 1024 * 1024,
     "CASEAPP_PRIVACY_OFFICER_CONTACT": "personvernombud@example.invalid",
+    # Field-level encryption (caseapp.crypto): the key store, and the slow national-ID index.
+    "CASEAPP_KEYSTORE_URL": None,
+    "CASEAPP_KEYSTORE_SCHEMA": "caseapp_keys",
+    "CASEAPP_BLIND_INDEX_ITERATIONS": 20000,
     # Presentation.
     "CASEAPP_ORGANISATION_NAME": "caseapp",
     "BABEL_DEFAULT_LOCALE": "nb",
@@ -110,7 +114,7 @@ def _from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, A
     for name, raw in environ.items():
         if name == "DATABASE_URL":
             values["SQLALCHEMY_DATABASE_URI"] = raw
-        elif name.startswith(ENV_PREFIX) and name not in {"CASEAPP_INSTANCE"}:
+        elif name.startswith(ENV_PREFIX) and name not in {"CASEAPP_INSTANCE", "CASEAPP_KEKS"}:
             # CASEAPP_IDLE_TIMEOUT_MINUTES sets itself; CASEAPP_SESSION_COOKIE_SECURE sets
             # Flask's SESSION_COOKIE_SECURE.
             key = name if name in TYPES else name[len(ENV_PREFIX):]
@@ -165,6 +169,8 @@ def _validate(settings: dict[str, Any]) -> None:
                 "CASEAPP_LOCKOUT_THRESHOLD", "CASEAPP_LOCKOUT_MINUTES"):
         if settings[key] <= 0:
             raise ConfigError(f"{key} must be greater than zero.")
+    if settings["CASEAPP_BLIND_INDEX_ITERATIONS"] < 1:
+        raise ConfigError("CASEAPP_BLIND_INDEX_ITERATIONS must be at least 1.")
     if settings["CASEAPP_PASSWORD_MIN_LENGTH"] < 12:
         raise ConfigError("CASEAPP_PASSWORD_MIN_LENGTH must be at least 12 (OWASP ASVS 2.1.1).")
     if settings["SESSION_COOKIE_SAMESITE"] not in {"Lax", "Strict"}:

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from caseapp.crypto.envelope import DecryptionError
+
 MESSAGES = {
     400: (_l("The request could not be understood"),
           _l("Something in the request was wrong. Go back and try again.")),
@@ -26,6 +28,10 @@ MESSAGES = {
           _l("The app ran into an error and nothing was saved. Try again; if it happens again, "
              "tell your administrator the reference below.")),
 }
+DECRYPTION_MESSAGE = (_l("Protected data could not be read"),
+                      _l("Some protected data could not be decrypted, so the page cannot be "
+                         "shown. Nothing was changed. Tell your administrator the reference "
+                         "below."))
 CSRF_MESSAGE = (_l("The form has expired"),
                 _l("For your safety the form was too old or came from elsewhere. "
                    "Go back, reload the page and try again."))
@@ -51,6 +57,11 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return render_error(400, *CSRF_MESSAGE)
+
+    @app.errorhandler(DecryptionError)
+    def decryption_error(exc: DecryptionError):
+        log_exception_without_data(app, exc)
+        return render_error(500, *DECRYPTION_MESSAGE)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

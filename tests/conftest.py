@@ -21,7 +21,7 @@ from caseapp.extensions import db
 
 START = datetime(2026, 11, 2, 9, 0, 0)
 FAST_ARGON2 = {"CASEAPP_ARGON2_TIME_COST": 1, "CASEAPP_ARGON2_MEMORY_COST": 1024,
-               "CASEAPP_ARGON2_PARALLELISM": 1}
+               "CASEAPP_ARGON2_PARALLELISM": 1, "CASEAPP_BLIND_INDEX_ITERATIONS": 10}
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
@@ -51,9 +51,10 @@ def database_url(request, instance_dir) -> str:
         return f"sqlite:///{instance_dir / 'test.db'}"
     url = normalise_database_url(url)
     engine = create_engine(url)
-    with engine.begin() as conn:  # a clean schema for this run
+    with engine.begin() as conn:  # a clean schema (and key store schema) for this run
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text("DROP SCHEMA IF EXISTS caseapp_keys CASCADE"))
     engine.dispose()
     return url
 
@@ -64,14 +65,33 @@ def is_postgres(database_url) -> bool:
 
 
 @pytest.fixture(scope="session")
-def migrated(database_url, instance_dir):
+def keystore_url(database_url, is_postgres) -> str | None:
+    """SQLite runs: the default key store file in the instance folder; PostgreSQL runs: the
+    key store in its own schema (caseapp_keys) of the test database."""
+    return database_url if is_postgres else None
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, instance_dir, keystore_url):
     from flask_migrate import upgrade
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True}, instance=instance_dir)
+    from caseapp.crypto.keystore import init_keystore
+
+    init_keystore({"SQLALCHEMY_DATABASE_URI": database_url, "CASEAPP_KEYSTORE_URL": keystore_url},
+                  instance_dir)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
+                      "CASEAPP_KEYSTORE_URL": keystore_url}, instance=instance_dir)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         db.engine.dispose()
+    close_keystore(app)
     return database_url
+
+
+def close_keystore(app) -> None:
+    from caseapp.crypto.keyring import EXTENSION_KEY
+
+    app.extensions[EXTENSION_KEY].dispose()
 
 
 class Client(FlaskClient):
@@ -112,10 +132,10 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def app_config(migrated, clock) -> dict:
+def app_config(migrated, clock, keystore_url) -> dict:
     """Settings for this test's app; a test may change them before using ``app``."""
     return {"SQLALCHEMY_DATABASE_URI": migrated, "TESTING": True, "CASEAPP_CLOCK": clock,
-            "RATELIMIT_ENABLED": False, **FAST_ARGON2}
+            "RATELIMIT_ENABLED": False, "CASEAPP_KEYSTORE_URL": keystore_url, **FAST_ARGON2}
 
 
 @pytest.fixture
@@ -129,6 +149,10 @@ def app(app_config, instance_dir):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.engine.dispose()
+        from caseapp.crypto.keyring import store
+
+        store().clear_data_keys()  # the key store is emptied too
+        close_keystore(app)
 
 
 @pytest.fixture
@@ -146,6 +170,7 @@ def make_app(app_config, instance_dir):
     for extra in made:
         with extra.app_context():
             db.engine.dispose()
+        close_keystore(extra)
 
 
 @pytest.fixture

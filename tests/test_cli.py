@@ -57,7 +57,8 @@ def test_commands_refuse_to_run_without_init(cli_env):
 def test_init_demo_and_scripted_setup(cli_env):
     instance = Path(cli_env["CASEAPP_INSTANCE"])
     first = run(cli_env, "init")
-    assert "Created the session key" in first.stdout and "Created the field key" in first.stdout
+    assert "Created the session key" in first.stdout and "Created the index key" in first.stdout
+    assert "Created the key-encryption key" in first.stdout and "Created the key store" in first.stdout
     keys = {p.name: p.read_bytes() for p in (instance / "keys").iterdir()}
     for path in (instance / "keys").iterdir():
         assert path.stat().st_mode & 0o777 == 0o600

@@ -10,11 +10,17 @@ import pytest
 from caseapp import create_app
 from caseapp.config import ConfigError, build
 from caseapp.crypto.keys import ensure_keys, key_path
+from caseapp.crypto.keystore import init_keystore
+
+
+def init_instance(folder):
+    ensure_keys(folder)
+    init_keystore(build(folder, environ={}), folder)
 
 
 @pytest.fixture
 def folder(tmp_path):
-    ensure_keys(tmp_path)
+    init_instance(tmp_path)
     return tmp_path
 
 
@@ -29,7 +35,7 @@ def test_refuses_to_start_without_keys(tmp_path):
 
 
 def test_refuses_a_key_readable_by_others(folder):
-    os.chmod(key_path(folder, "field"), 0o644)
+    os.chmod(key_path(folder, "index"), 0o644)
     with pytest.raises(ConfigError, match="readable by others"):
         create_app(instance=folder)
 
@@ -45,8 +51,8 @@ def test_refuses_a_malformed_or_short_key(folder):
 
 
 def test_keys_are_owner_only_and_never_overwritten(tmp_path):
-    assert ensure_keys(tmp_path) == ["session", "field"]
-    before = {name: key_path(tmp_path, name).read_bytes() for name in ("session", "field")}
+    assert ensure_keys(tmp_path) == ["session", "index"]
+    before = {name: key_path(tmp_path, name).read_bytes() for name in ("session", "index")}
     assert ensure_keys(tmp_path) == []
     for name, content in before.items():
         path = key_path(tmp_path, name)
@@ -57,7 +63,7 @@ def test_keys_are_owner_only_and_never_overwritten(tmp_path):
 
 def test_two_instances_have_their_own_keys_and_databases(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
-    ensure_keys(one), ensure_keys(two)
+    init_instance(one), init_instance(two)
     app_one, app_two = create_app(instance=one), create_app(instance=two)
     assert app_one.secret_key != app_two.secret_key
     assert str(one) in app_one.config["SQLALCHEMY_DATABASE_URI"]

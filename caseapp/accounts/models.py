@@ -30,6 +30,7 @@ class Membership(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __encryption_owner__ = "system"  # staff secrets: the system data key (caseapp.crypto)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     username: Mapped[str] = mapped_column(String(80), unique=True)

@@ -1,63 +1,54 @@
-"""One SQLAlchemy column type for encrypted values.
+"""Encrypted columns: models declare them, the ORM seals and opens them around every row.
 
-Models declare encrypted columns as ``EncryptedText("participants.given_name")``; services and
-templates read and write plain strings. The stored value is
-``version (1 byte) | key-id length (1 byte) | key id | nonce (12 bytes) | AES-256-GCM ciphertext``
-and the column label is the associated data, so a value copied into another column does not
-decrypt. Per-person data keys, row binding, rotation and blind indexes build on this seam
-(issue: field-level encryption).
+Models declare ``mapped_column(EncryptedText("table.column"))``; services and templates read
+and write plain strings. A ``TypeDecorator`` cannot see the row it belongs to, so the work is
+done by ORM events registered for every mapped class with encrypted columns:
+
+* ``before_insert`` / ``before_update`` seal each new or changed value with the owner's data
+  key (DEK, ``caseapp.crypto.keyring``); ``after_insert`` / ``after_update`` put the plain
+  value back on the object;
+* ``load`` / ``refresh`` / ``refresh_flush`` open the sealed values of loaded rows — for an
+  ORM ``SELECT``, at the end of the query, with the data keys of all its rows fetched from the
+  key store at once (``do_orm_execute``).
+
+The owner is the participant the row belongs to: the ``participant_id`` attribute, the row
+itself for a class with ``__encryption_owner__ = "self"`` (participants), or one system key
+for ``__encryption_owner__ = "system"`` (staff secrets). The associated data binds each value
+to ``table.column``, its primary key and its owner (``caseapp.crypto.envelope``).
+
+The column type itself only passes sealed bytes through: a plain string reaching it (a Core
+``insert``/``update`` or ORM bulk write, which bypass the events) raises instead of storing
+plaintext, and encrypted columns cannot be used in ``WHERE`` clauses (use the blind indexes).
+Values of an erased (crypto-shredded) owner load as ``None``.
 """
 from __future__ import annotations
 
-import os
+import uuid
+from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app
-from sqlalchemy import LargeBinary
+from flask import g, has_app_context
+from sqlalchemy import LargeBinary, event, select
+from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.types import TypeDecorator
 
-FORMAT_VERSION = 1
-EXTENSION_KEY = "caseapp.keys"
+from caseapp.crypto import envelope, keyring
+from caseapp.crypto.envelope import DecryptionError  # noqa: F401  (the domain error)
+from caseapp.crypto.keystore import SYSTEM_OWNER, KeyErased
+
+PLAIN = "_caseapp_plain_during_flush"
+BATCH = "_caseapp_rows_to_open"
 
 
-class DecryptionError(RuntimeError):
-    """A stored value could not be decrypted. The message never holds data."""
+class UnsealedValue(TypeError):
+    """A plain value reached an encrypted column outside the ORM unit of work."""
 
     def __init__(self) -> None:
-        super().__init__("An encrypted value could not be decrypted.")
-
-
-def _field_key():
-    return current_app.extensions[EXTENSION_KEY]["field"]
-
-
-def encrypt(plaintext: str, label: str) -> bytes:
-    key = _field_key()
-    kid = key.id.encode("ascii")
-    nonce = os.urandom(12)
-    sealed = AESGCM(key.material).encrypt(nonce, plaintext.encode("utf-8"), label.encode())
-    return bytes([FORMAT_VERSION, len(kid)]) + kid + nonce + sealed
-
-
-def decrypt(blob: bytes, label: str) -> str:
-    key = _field_key()
-    try:
-        if blob[0] != FORMAT_VERSION:
-            raise DecryptionError()
-        kid_len = blob[1]
-        kid = blob[2:2 + kid_len].decode("ascii")
-        if kid != key.id:
-            raise DecryptionError()
-        nonce = blob[2 + kid_len:14 + kid_len]
-        sealed = blob[14 + kid_len:]
-        return AESGCM(key.material).decrypt(nonce, sealed, label.encode()).decode("utf-8")
-    except (IndexError, InvalidTag, UnicodeDecodeError):
-        raise DecryptionError() from None
+        super().__init__("Encrypted columns are written through the ORM session only.")
 
 
 class EncryptedText(TypeDecorator):
-    """A text value stored encrypted; ``label`` names the column (table.column)."""
+    """A text value stored encrypted; ``label`` names the column (``table.column``)."""
 
     impl = LargeBinary
     cache_ok = True
@@ -67,11 +58,161 @@ class EncryptedText(TypeDecorator):
         self.label = label
 
     def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        return encrypt(str(value), self.label)
+        if value is None or isinstance(value, bytes):
+            return value
+        raise UnsealedValue()
 
     def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return decrypt(bytes(value), self.label)
+        return None if value is None else bytes(value)
+
+
+@dataclass(frozen=True)
+class EncryptionSpec:
+    table: str
+    columns: dict[str, str]  # attribute key -> label
+    owner: str  # "self", "system" or the attribute holding the participant id
+    primary_key: tuple[str, ...]
+
+
+SPECS: dict[type, EncryptionSpec] = {}
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _register(mapper: Mapper, cls: type) -> None:
+    columns = {}
+    for prop in mapper.column_attrs:
+        for column in prop.columns:
+            if isinstance(column.type, EncryptedText):
+                if column.type.label != f"{column.table.name}.{column.name}":
+                    raise TypeError(f"EncryptedText({column.type.label!r}) must be labelled "
+                                    f"{column.table.name}.{column.name!s}.")
+                columns[prop.key] = column.type.label
+    if not columns or cls in SPECS:
+        return
+    owner = getattr(cls, "__encryption_owner__", "participant_id")
+    if owner not in ("self", "system") and owner not in mapper.attrs:
+        raise TypeError(f"{cls.__name__} has encrypted columns but no participant_id "
+                        "(or __encryption_owner__).")
+    SPECS[cls] = EncryptionSpec(
+        table=mapper.local_table.name, columns=columns, owner=owner,
+        primary_key=tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key))
+    for name, handler in (("before_insert", _seal_new), ("before_update", _seal_changed),
+                          ("after_insert", _restore_plain), ("after_update", _restore_plain)):
+        event.listen(cls, name, handler)
+    for name in ("load", "refresh", "refresh_flush"):
+        event.listen(cls, name, _open_loaded)
+
+
+def _row_id(state, spec: EncryptionSpec) -> str:
+    if state.key is not None:
+        values = state.key[1]
+    else:
+        values = tuple(state.dict.get(key) for key in spec.primary_key)
+    if any(value is None for value in values):
+        raise TypeError(f"A row of {spec.table} needs its primary key before encryption.")
+    return "|".join(str(value) for value in values)
+
+
+def owner_of(state, spec: EncryptionSpec, connection=None) -> str:
+    """The key owner of a row: participant id (as text) or ``system``."""
+    if spec.owner == "system":
+        return SYSTEM_OWNER
+    if spec.owner == "self":
+        return _row_id(state, spec)
+    value = state.dict.get(spec.owner)
+    if value is None and state.key is not None and connection is not None:
+        mapper = state.mapper
+        column = mapper.get_property(spec.owner).columns[0]
+        pk = dict(zip(mapper.primary_key, state.key[1]))
+        value = connection.scalar(select(column).where(*(c == v for c, v in pk.items())))
+    if value is None:
+        raise TypeError(f"A row of {spec.table} with encrypted values needs a participant.")
+    return str(value)
+
+
+def _seal(state, spec: EncryptionSpec, keys, connection) -> None:
+    values = {key: state.dict.get(key) for key in keys}
+    values = {key: value for key, value in values.items()
+              if value is not None and not isinstance(value, bytes)}
+    if not values:
+        return
+    owner, row = owner_of(state, spec, connection), _row_id(state, spec)
+    dek_id, dek = keyring.dek_for_sealing(owner)
+    for key, value in values.items():
+        state.dict[key] = envelope.seal(dek_id, dek, str(value),
+                                        envelope.field_ad(spec.columns[key], row, owner))
+    state.dict[PLAIN] = values
+
+
+def _seal_new(mapper, connection, target) -> None:
+    state, spec = instance_state(target), SPECS[mapper.class_]
+    for key in spec.primary_key:
+        if state.dict.get(key) is None and mapper.get_property(key).columns[0].type.python_type is uuid.UUID:
+            state.dict[key] = uuid.uuid4()
+    _seal(state, spec, spec.columns, connection)
+
+
+def _seal_changed(mapper, connection, target) -> None:
+    state, spec = instance_state(target), SPECS[mapper.class_]
+    changed = [key for key in spec.columns if key in state.committed_state
+               and state.committed_state[key] != state.dict.get(key)]
+    _seal(state, spec, changed, connection)
+
+
+def _restore_plain(mapper, connection, target) -> None:
+    state = instance_state(target)
+    state.dict.update(state.dict.pop(PLAIN, {}))
+
+
+def _open_loaded(target, context, attrs=None) -> None:
+    state = instance_state(target)
+    batch = g.get(BATCH) if has_app_context() else None
+    if batch is not None:  # opened together at the end of the query (one key-store query)
+        batch.append(state)
+    else:
+        _open_state(state)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _open_in_batches(orm_execute_state):
+    """Run each ORM SELECT to the end, then open all rows it loaded with one key-store query
+    for their data keys (``keyring.preload``), instead of one query per participant."""
+    if (not orm_execute_state.is_select or not has_app_context() or g.get(BATCH) is not None
+            or orm_execute_state.execution_options.get("yield_per")
+            or orm_execute_state.execution_options.get("stream_results")):
+        return None
+    setattr(g, BATCH, [])
+    try:
+        frozen = orm_execute_state.invoke_statement().freeze()
+        batch = g.get(BATCH)
+    finally:
+        g.pop(BATCH, None)
+    if batch:
+        specs = [(state, SPECS[state.mapper.class_]) for state in batch]
+        keyring.preload({owner_of(state, spec) for state, spec in specs})
+        for state, _spec in specs:
+            _open_state(state)
+    return frozen()
+
+
+def _open_state(state) -> None:
+    spec = SPECS[state.mapper.class_]
+    sealed = [key for key in spec.columns if isinstance(state.dict.get(key), bytes)]
+    if not sealed:
+        return
+    owner, row = owner_of(state, spec), _row_id(state, spec)
+    for key in sealed:
+        blob = state.dict[key]
+        try:
+            dek = keyring.dek_for_opening(envelope.sealed_dek_id(blob), owner)
+        except KeyErased:
+            state.dict[key] = None
+            continue
+        state.dict[key] = envelope.open_sealed(dek, blob,
+                                               envelope.field_ad(spec.columns[key], row, owner))
+
+
+def open_value(blob: bytes, label: str, row: str, owner: str) -> str:
+    """Open one stored value outside the ORM (tests, tools); raises ``DecryptionError``."""
+    dek = keyring.dek_for_opening(envelope.sealed_dek_id(blob), owner)
+    return envelope.open_sealed(dek, blob, envelope.field_ad(label, row, owner))

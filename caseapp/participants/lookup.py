@@ -1,22 +1,35 @@
-"""Finding participants by national ID or name.
+"""Finding participants by national ID or name through blind indexes (caseapp.crypto.blind).
 
-For now this decrypts and compares; the field-level encryption issue replaces the bodies
-with blind-index lookups (same signatures), so callers never change.
+The index narrows the search to a few candidates without decrypting everyone; the candidates
+are decrypted and compared for real. The index is kept up to date at every flush that adds a
+participant or changes their name or national ID.
+
+Name search matches whole words: every word of the query must be one of the words of the
+participant's normalised name (case, spaces, hyphens and diacritics ignored; æ→ae, ø→o, å→a).
 """
 from __future__ import annotations
 
 import unicodedata
+import uuid
 
-from sqlalchemy import select
+from sqlalchemy import delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
-from caseapp.participants.models import Participant
+from caseapp.crypto.blind import name_value, national_id_value
+from caseapp.participants.models import Participant, ParticipantIndex
 from caseapp.participants.national_id import parse
+
+NATIONAL_ID = "national_id"
+NAME = "name"
+INDEXED = ("given_name", "family_name", "national_id")
 
 
 def find_by_national_id(session: Session, national_id: str) -> Participant | None:
     digits, _born, _synthetic = parse(national_id)
-    for participant in session.scalars(select(Participant)):
+    candidates = select(ParticipantIndex.participant_id).where(
+        ParticipantIndex.kind == NATIONAL_ID,
+        ParticipantIndex.value == national_id_value(digits))
+    for participant in session.scalars(select(Participant).where(Participant.id.in_(candidates))):
         if participant.national_id == digits:
             return participant
     return None
@@ -25,14 +38,53 @@ def find_by_national_id(session: Session, national_id: str) -> Participant | Non
 def normalise_name(name: str) -> str:
     """Case-, space- and diacritics-insensitive form ("Ørjan Ås" ~ "orjan as")."""
     folded = name.casefold().replace("ø", "o").replace("æ", "ae").replace("å", "a")
-    decomposed = unicodedata.normalize("NFKD", folded)
+    decomposed = unicodedata.normalize("NFKD", folded.replace("-", " "))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+def name_words(participant: Participant) -> set[str]:
+    if participant.erased:
+        return set()
+    return set(normalise_name(f"{participant.given_name} {participant.family_name}").split())
+
+
 def find_by_name(session: Session, query: str, among: list | None = None) -> list[Participant]:
-    """Participants whose normalised full name contains every word of ``query``."""
-    words = normalise_name(query).split()
+    """Participants whose normalised name has every word of ``query`` (whole words)."""
+    words = set(normalise_name(query).split())
     if not words:
         return []
-    people = among if among is not None else session.scalars(select(Participant))
-    return [p for p in people if all(w in normalise_name(p.full_name) for w in words)]
+    if among is None:
+        values = {name_value(word) for word in words}
+        candidates = (select(ParticipantIndex.participant_id)
+                      .where(ParticipantIndex.kind == NAME, ParticipantIndex.value.in_(values))
+                      .group_by(ParticipantIndex.participant_id)
+                      .having(func.count(func.distinct(ParticipantIndex.value)) == len(values)))
+        among = session.scalars(select(Participant).where(Participant.id.in_(candidates)))
+    found = [p for p in among if words <= name_words(p)]
+    return sorted(found, key=lambda p: (normalise_name(p.family_name), normalise_name(p.given_name)))
+
+
+def index_entries(participant: Participant) -> list[ParticipantIndex]:
+    entries = [ParticipantIndex(participant_id=participant.id, kind=NAME, value=value)
+               for value in sorted({name_value(word) for word in name_words(participant)})]
+    if participant.national_id:
+        entries.append(ParticipantIndex(participant_id=participant.id, kind=NATIONAL_ID,
+                                        value=national_id_value(participant.national_id)))
+    return entries
+
+
+def drop_index(session: Session, participant_id: uuid.UUID) -> None:
+    session.execute(delete(ParticipantIndex).where(ParticipantIndex.participant_id == participant_id))
+
+
+@event.listens_for(Session, "before_flush")
+def _maintain_index(session: Session, flush_context, instances) -> None:
+    for participant in [o for o in session.new if isinstance(o, Participant)]:
+        if participant.id is None:
+            participant.id = uuid.uuid4()
+        session.add_all(index_entries(participant))
+    for participant in [o for o in session.dirty if isinstance(o, Participant)]:
+        state = inspect(participant)
+        if any(state.attrs[key].history.has_changes() for key in INDEXED):
+            drop_index(session, participant.id)
+            session.add_all(index_entries(participant))
