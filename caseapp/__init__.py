@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, current_app, has_app_context, has_request_context, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -68,6 +68,21 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def _sqlite_write_lock_early() -> bool:
+    """Requests and commands take SQLite's write lock at BEGIN, so a transaction never reads
+    data (such as the audit chain head) that another writer changes before it writes. Only a
+    test's own session, outside any request, keeps the driver's default (reads outside a
+    transaction, a deferred BEGIN before the first write): the test client's requests must not
+    wait for it, and it sees what they commit."""
+    return has_request_context() or not (has_app_context() and current_app.testing)
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    if conn.dialect.name == "sqlite" and _sqlite_write_lock_early():
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def register_extensions(app: Flask) -> None:

@@ -149,5 +149,14 @@ def run_command(host: str, port: int, workers: int) -> None:
     Server().run()
 
 
+def _register_area_commands() -> None:
+    from audit.cli import audit_cli
+
+    cli.add_command(audit_cli)
+
+
+_register_area_commands()
+
+
 def main() -> None:
     cli(prog_name="caseapp")

@@ -22,6 +22,8 @@ from caseapp.config import ConfigError
 KEY_SPECS: dict[str, int] = {
     "session": 64,  # signs Flask's session cookie and CSRF tokens
     "field": 32,  # AES-256-GCM key for encrypted columns
+    "audit": 32,  # HMAC-SHA256 key of the audit log's hash chain
+    "audit_signing": 32,  # Ed25519 private key (seed) that signs audit checkpoints
 }
 
 
