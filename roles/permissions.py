@@ -14,6 +14,7 @@ class Perm(StrEnum):
     CASE_VIEW = "case.view"  # open one case (object-level)
     CASELOAD_VIEW = "caseload.view"  # coordinator's units, metadata only
     AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
+    AUDIT_EXPORT = "audit.export"  # a search of the audit log as CSV (metadata only)
     USERS_MANAGE = "users.manage"
     UNITS_VIEW = "units.view"
 

@@ -27,6 +27,7 @@ EXPECTED = {
                                               "coordinator": 200}, 404),
     "caseload.overview": ("GET", "/caseload/", {"anonymous": LOGIN, "coordinator": 200}, 403),
     "audit.events": ("GET", "/audit/", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
+    "audit.export": ("GET", "/audit/export.csv", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "admin.users": ("GET", "/admin/users", {"anonymous": LOGIN, "admin": 200}, 403),
     "admin.new_user": ("GET", "/admin/users/new", {"anonymous": LOGIN, "admin": 200}, 403),
     "admin.deactivate": ("POST", "/admin/users/{other_user}/deactivate",
