@@ -123,11 +123,12 @@ def register_blueprints(app: Flask) -> None:
     from audit.views import bp as audit_bp
     from caseapp.admin.views import bp as admin_bp
     from caseapp.auth.views import bp as auth_bp
+    from caseapp.breakglass.views import bp as breakglass_bp
     from caseapp.caseload.views import bp as caseload_bp
     from caseapp.cases.views import bp as cases_bp
     from caseapp.main.views import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, cases_bp, caseload_bp, audit_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, cases_bp, caseload_bp, audit_bp, admin_bp, breakglass_bp):
         app.register_blueprint(blueprint)
 
 

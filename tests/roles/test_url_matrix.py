@@ -28,6 +28,12 @@ EXPECTED = {
     "caseload.overview": ("GET", "/caseload/", {"anonymous": LOGIN, "coordinator": 200}, 403),
     "audit.events": ("GET", "/audit/", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "audit.export": ("GET", "/audit/export.csv", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
+    "breakglass.request_access": ("GET", "/break-glass/cases/{case}", {
+        "anonymous": LOGIN, "youth_mentor": 302, "coordinator": 302, "work_leader": 200}, 404),
+    "breakglass.review_list": ("GET", "/break-glass/review",
+                               {"anonymous": LOGIN, "privacy_officer": 200}, 403),
+    "breakglass.decide": ("GET", "/break-glass/review/00000000-0000-4000-8000-000000000000",
+                          {"anonymous": LOGIN, "privacy_officer": 404}, 403),
     "admin.users": ("GET", "/admin/users", {"anonymous": LOGIN, "admin": 200}, 403),
     "admin.new_user": ("GET", "/admin/users/new", {"anonymous": LOGIN, "admin": 200}, 403),
     "admin.deactivate": ("POST", "/admin/users/{other_user}/deactivate",
