@@ -4,18 +4,20 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 import audit
-from audit import workspace
+from audit import report, workspace
 from audit.forms import FLAG_LABELS, SearchForm
 from audit.models import AuditEvent
 from audit.services import last_verification
 from caseapp.accounts.models import User
 from caseapp.extensions import db
+from caseapp.participants.models import Participant
 from roles import Perm
 from roles.guards import requires
 
@@ -91,3 +93,19 @@ def export():
                  details={"filters": workspace.as_filter_details(filters), "rows": len(result.hits)})
     return Response(workspace.to_csv(result), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audit-events.csv"})
+
+
+@bp.route("/participants/<participant_id>/access-report.pdf")
+@requires(Perm.AUDIT_ACCESS_REPORT)
+def access_report(participant_id: str):
+    try:
+        participant = db.session.get(Participant, uuid.UUID(participant_id))
+    except ValueError:
+        participant = None
+    if participant is None:
+        abort(404)
+    pdf = report.access_report_pdf(db.session, current_user, participant,
+                                   organisation=current_app.config["CASEAPP_ORGANISATION_NAME"],
+                                   timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": "attachment; filename=innsyn-i-logg.pdf"})

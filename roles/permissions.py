@@ -17,6 +17,7 @@ class Perm(StrEnum):
     CASELOAD_VIEW = "caseload.view"  # coordinator's units, metadata only
     AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
     AUDIT_EXPORT = "audit.export"  # a search of the audit log as CSV (metadata only)
+    AUDIT_ACCESS_REPORT = "audit.access_report"  # "who has looked at my data" for one person
     USERS_MANAGE = "users.manage"
     UNITS_VIEW = "units.view"
 

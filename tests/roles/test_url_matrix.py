@@ -28,6 +28,8 @@ EXPECTED = {
     "caseload.overview": ("GET", "/caseload/", {"anonymous": LOGIN, "coordinator": 200}, 403),
     "audit.events": ("GET", "/audit/", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "audit.export": ("GET", "/audit/export.csv", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
+    "audit.access_report": ("GET", "/audit/participants/{participant}/access-report.pdf",
+                            {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "breakglass.request_access": ("GET", "/break-glass/cases/{case}", {
         "anonymous": LOGIN, "youth_mentor": 302, "coordinator": 302, "work_leader": 200}, 404),
     "breakglass.review_list": ("GET", "/break-glass/review",
@@ -73,7 +75,8 @@ def test_url_role_matrix(role, world, client, login):
     for endpoint, (method, template, answers, default) in EXPECTED.items():
         if endpoint in {"auth.logout", "main.language"}:
             continue  # these end or change the session; covered below and in test_login
-        path = template.format(case=world["case"].id, other_user=world["other_user"].id)
+        path = template.format(case=world["case"].id, other_user=world["other_user"].id,
+                               participant=world["case"].participant_id)
         expected = answers.get(role, default)
         if method == "POST":
             response = client.post(path, data={"csrf_token": client.csrf_token(token_page)})
