@@ -3,10 +3,13 @@
 ``record`` adds the event to the current database transaction, so the event and the action it
 describes are committed together or not at all. It never commits by itself, except
 ``record_now`` for events whose request ends without a commit (a denial, a failed login).
+Every event is linked into the hash chain (``audit.chain``) as it is added.
 """
 from __future__ import annotations
 
+import os
 import uuid
+from pathlib import Path
 from typing import Any, Iterable
 
 from flask import g, has_request_context, request
@@ -14,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from audit import chain
 from audit.models import AuditEvent
 from caseapp.clock import now
 from caseapp.extensions import db
@@ -47,7 +51,9 @@ def record(action: str, *, actor: Any = "current", object_type: str | None = Non
            categories: Iterable[str] = (), grounds: str | None = None,
            outcome: str = ALLOWED, details: dict[str, Any] | None = None,
            session: Session | None = None) -> AuditEvent:
-    """Add one audit event to the current transaction and flush it."""
+    """Add one audit event to the current transaction, linked into the chain, and flush it.
+
+    This locks the chain head until the transaction ends, so audited writers take turns."""
     if actor == "current":
         actor = current_user if has_request_context() else None
     event = AuditEvent(
@@ -57,10 +63,7 @@ def record(action: str, *, actor: Any = "current", object_type: str | None = Non
         outcome=outcome, details=details or {},
         **_actor_fields(actor), **_request_fields(),
     )
-    session = session or db.session
-    session.add(event)
-    session.flush()
-    return event
+    return chain.append(session or db.session, event)
 
 
 def record_now(action: str, **fields: Any) -> AuditEvent:
@@ -71,9 +74,48 @@ def record_now(action: str, **fields: Any) -> AuditEvent:
 
 
 def recent_events(session: Session, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit).offset(offset)
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)
     return list(session.scalars(query))
 
 
 def count_events(session: Session) -> int:
     return session.scalar(select(func.count(AuditEvent.id))) or 0
+
+
+# --- integrity: verification and checkpoints -------------------------------------------------
+
+VERIFY_ACTION = "audit.verify"
+
+
+def checkpoint_file(instance_path: str | Path) -> Path:
+    """The copy of every signed checkpoint kept outside the database (one JSON line each)."""
+    return Path(instance_path) / "audit-checkpoints.jsonl"
+
+
+def verify_chain(session: Session, instance_path: str | Path) -> chain.Verification:
+    """Verify the chain against every checkpoint (database and file); record the result."""
+    result = chain.verify(session, chain.read_checkpoint_file(checkpoint_file(instance_path)))
+    record(VERIFY_ACTION, actor=None, outcome=ALLOWED if result.ok else DENIED,
+           details=result.as_details(), session=session)
+    return result
+
+
+def write_checkpoint(session: Session, instance_path: str | Path) -> chain.Verification:
+    """Sign the head of a verified chain; a broken chain is not signed (result.ok is False)."""
+    result = chain.verify(session, chain.read_checkpoint_file(checkpoint_file(instance_path)))
+    if not result.ok or result.head_seq == 0:
+        return result
+    head = session.scalars(select(AuditEvent).where(AuditEvent.seq == result.head_seq)).one()
+    checkpoint = chain.sign_checkpoint(session, head.seq, head.hash)
+    path = checkpoint_file(instance_path)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(chain.checkpoint_line(checkpoint) + "\n")
+    record("audit.checkpoint", actor=None, details={"seq": head.seq}, session=session)
+    result.checkpoint_seq = head.seq
+    return result
+
+
+def last_verification(session: Session) -> AuditEvent | None:
+    return session.scalars(select(AuditEvent).where(AuditEvent.action == VERIFY_ACTION)
+                           .order_by(AuditEvent.seq.desc()).limit(1)).first()

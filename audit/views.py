@@ -1,21 +1,111 @@
+"""The privacy officer's workspace: the audit log searched, flagged and exported (metadata only)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import uuid
+from datetime import date
 
-from audit.services import count_events, recent_events
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+import audit
+from audit import report, workspace
+from audit.forms import FLAG_LABELS, SearchForm
+from audit.models import AuditEvent
+from audit.services import last_verification
+from caseapp.accounts.models import User
 from caseapp.extensions import db
+from caseapp.participants.models import Participant
 from roles import Perm
 from roles.guards import requires
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
+PROBLEM_LABELS = {
+    "changed": _l("an event was changed or forged"),
+    "missing": _l("an event was deleted"),
+    "out_of_order": _l("an event was inserted or reordered"),
+    "broken_link": _l("an event was inserted or reordered"),
+    "head_mismatch": _l("the chain head does not match the last event"),
+    "checkpoint_mismatch": _l("the chain does not match a signed checkpoint"),
+    "checkpoint_beyond_head": _l("events were removed from the end"),
+    "checkpoint_signature": _l("a checkpoint's signature is not valid"),
+}
+
+
+def _search_form() -> SearchForm:
+    """The search form over the query string, with today's users, actions and grounds."""
+    form = SearchForm(request.args)
+    everyone = [SelectChoice("", _l("All"))]
+    users = db.session.scalars(select(User).order_by(User.username))
+    form.user.choices = everyone + [SelectChoice(str(u.id), f"{u.username} – {u.display_name}")
+                                    for u in users]
+    form.action.choices = everyone + [SelectChoice(a, a) for a in workspace.distinct_values(
+        db.session, AuditEvent.action)]
+    form.grounds.choices = everyone + [SelectChoice(g, g) for g in workspace.distinct_values(
+        db.session, AuditEvent.grounds)]
+    for select_field in (form.user, form.action, form.grounds, form.flag):
+        select_field.data = select_field.data or ""
+    return form
+
+
+def _filters(form: SearchForm) -> workspace.Filters:
+    def opt(value):
+        return (value or "").strip() or None
+
+    participant, start, end = opt(form.participant.data), opt(form.date_from.data), opt(form.date_to.data)
+    return workspace.Filters(
+        actor_id=uuid.UUID(form.user.data) if form.user.data else None,
+        subject_id=uuid.UUID(participant) if participant else None,
+        action=opt(form.action.data), grounds=opt(form.grounds.data),
+        date_from=date.fromisoformat(start) if start else None,
+        date_to=date.fromisoformat(end) if end else None, flag=opt(form.flag.data))
 
 
 @bp.route("/")
 @requires(Perm.AUDIT_VIEW)
 def events():
+    form = _search_form()
+    valid = form.validate()
+    result = (workspace.search(db.session, _filters(form), workspace.Rules.from_config(current_app.config))
+              if valid else workspace.Result([], False, {}))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    total = count_events(db.session)
-    rows = recent_events(db.session, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return render_template("audit/events.html", events=rows, page=page, pages=pages, total=total)
+    pages = max((len(result.hits) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    shown = result.hits[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("audit/events.html", form=form, valid=valid, result=result,
+                           hits=shown, page=page, pages=pages, query=query,
+                           flag_labels=FLAG_LABELS, verification=last_verification(db.session),
+                           problem_labels=PROBLEM_LABELS)
+
+
+@bp.route("/export.csv")
+@requires(Perm.AUDIT_EXPORT)
+def export():
+    form = _search_form()
+    if not form.validate():
+        return events()
+    filters = _filters(form)
+    result = workspace.search(db.session, filters, workspace.Rules.from_config(current_app.config))
+    audit.record("audit.export", object_type="audit_log", grounds="privacy_oversight",
+                 details={"filters": workspace.as_filter_details(filters), "rows": len(result.hits)})
+    return Response(workspace.to_csv(result), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=audit-events.csv"})
+
+
+@bp.route("/participants/<participant_id>/access-report.pdf")
+@requires(Perm.AUDIT_ACCESS_REPORT)
+def access_report(participant_id: str):
+    try:
+        participant = db.session.get(Participant, uuid.UUID(participant_id))
+    except ValueError:
+        participant = None
+    if participant is None:
+        abort(404)
+    pdf = report.access_report_pdf(db.session, current_user, participant,
+                                   organisation=current_app.config["CASEAPP_ORGANISATION_NAME"],
+                                   timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": "attachment; filename=innsyn-i-logg.pdf"})

@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, current_app, has_app_context, has_request_context, session
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -19,9 +19,9 @@ from caseapp import clock, config
 from caseapp.crypto import keys
 from caseapp.crypto.blind import INDEX_KEY
 from caseapp.crypto.keyring import EXTENSION_KEY as KEYSTORE_EXTENSION
+from caseapp.crypto.keys import EXTENSION_KEY as KEYS_EXTENSION
 from caseapp.crypto.keystore import open_keystore
 
-KEYS_EXTENSION = "caseapp.keys"
 from caseapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -83,6 +83,21 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+def _sqlite_write_lock_early() -> bool:
+    """Requests and commands take SQLite's write lock at BEGIN, so a transaction never reads
+    data (such as the audit chain head) that another writer changes before it writes. Only a
+    test's own session, outside any request, keeps the driver's default (reads outside a
+    transaction, a deferred BEGIN before the first write): the test client's requests must not
+    wait for it, and it sees what they commit."""
+    return has_request_context() or not (has_app_context() and current_app.testing)
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    if conn.dialect.name == "sqlite" and _sqlite_write_lock_early():
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def register_extensions(app: Flask) -> None:
     options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     options.setdefault("hide_parameters", True)  # SQL errors never carry values into logs
@@ -121,12 +136,14 @@ def register_blueprints(app: Flask) -> None:
     from audit.views import bp as audit_bp
     from caseapp.admin.views import bp as admin_bp
     from caseapp.auth.views import bp as auth_bp
+    from caseapp.breakglass.views import bp as breakglass_bp
     from caseapp.caseload.views import bp as caseload_bp
     from caseapp.cases.views import bp as cases_bp
     from caseapp.main.views import bp as main_bp
     from consent.views import bp as consent_bp
 
-    for blueprint in (main_bp, auth_bp, cases_bp, caseload_bp, consent_bp, audit_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, cases_bp, caseload_bp, consent_bp, audit_bp, admin_bp,
+                      breakglass_bp):
         app.register_blueprint(blueprint)
 
 

@@ -250,6 +250,13 @@ def keys_reindex_command() -> None:
     count = reindex_participants(db.session)
     db.session.commit()
     click.echo(f"Re-indexed {count} participants.")
+def _register_area_commands() -> None:
+    from audit.cli import audit_cli
+
+    cli.add_command(audit_cli)
+
+
+_register_area_commands()
 
 
 def main() -> None:

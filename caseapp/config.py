@@ -60,6 +60,13 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_KEYSTORE_URL": None,
     "CASEAPP_KEYSTORE_SCHEMA": "caseapp_keys",
     "CASEAPP_BLIND_INDEX_ITERATIONS": 20000,
+    # The privacy officer's flags: working hours (local time), bulk access (more than N persons
+    # opened within M minutes); break-glass access lasts this many minutes.
+    "CASEAPP_AUDIT_WORKDAY_START_HOUR": 7,
+    "CASEAPP_AUDIT_WORKDAY_END_HOUR": 18,
+    "CASEAPP_AUDIT_BULK_PERSONS": 20,
+    "CASEAPP_AUDIT_BULK_MINUTES": 10,
+    "CASEAPP_BREAK_GLASS_MINUTES": 60,
     # Presentation.
     "CASEAPP_ORGANISATION_NAME": "caseapp",
     "BABEL_DEFAULT_LOCALE": "nb",
@@ -171,6 +178,14 @@ def _validate(settings: dict[str, Any]) -> None:
             raise ConfigError(f"{key} must be greater than zero.")
     if settings["CASEAPP_BLIND_INDEX_ITERATIONS"] < 1:
         raise ConfigError("CASEAPP_BLIND_INDEX_ITERATIONS must be at least 1.")
+    for key in ("CASEAPP_AUDIT_BULK_PERSONS", "CASEAPP_AUDIT_BULK_MINUTES",
+                "CASEAPP_BREAK_GLASS_MINUTES"):
+        if settings[key] <= 0:
+            raise ConfigError(f"{key} must be greater than zero.")
+    if not 0 <= settings["CASEAPP_AUDIT_WORKDAY_START_HOUR"] < \
+            settings["CASEAPP_AUDIT_WORKDAY_END_HOUR"] <= 24:
+        raise ConfigError("CASEAPP_AUDIT_WORKDAY_START_HOUR must be before "
+                          "CASEAPP_AUDIT_WORKDAY_END_HOUR, both between 0 and 24.")
     if settings["CASEAPP_PASSWORD_MIN_LENGTH"] < 12:
         raise ConfigError("CASEAPP_PASSWORD_MIN_LENGTH must be at least 12 (OWASP ASVS 2.1.1).")
     if settings["SESSION_COOKIE_SAMESITE"] not in {"Lax", "Strict"}:

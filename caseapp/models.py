@@ -2,6 +2,7 @@
 from audit import models as audit_models  # noqa: F401
 from caseapp.accounts import models as accounts_models  # noqa: F401
 from caseapp.auth import models as auth_models  # noqa: F401
+from caseapp.breakglass import models as breakglass_models  # noqa: F401
 from caseapp.cases import models as cases_models  # noqa: F401
 from caseapp.participants import lookup as participants_lookup  # noqa: F401  (index upkeep)
 from caseapp.participants import models as participants_models  # noqa: F401

@@ -20,3 +20,13 @@ RATELIMIT_STORAGE_URI = "memory://"
 
 # Secure cookies stay on in production (behind HTTPS).
 SESSION_COOKIE_SECURE = True
+
+# The privacy officer's flags: access outside working hours (local time, Monday–Friday) and
+# bulk access (one user opening more than N persons within M minutes).
+CASEAPP_AUDIT_WORKDAY_START_HOUR = 7
+CASEAPP_AUDIT_WORKDAY_END_HOUR = 18
+CASEAPP_AUDIT_BULK_PERSONS = 20
+CASEAPP_AUDIT_BULK_MINUTES = 10
+
+# Break-glass: how long emergency access to a case outside one's caseload lasts.
+CASEAPP_BREAK_GLASS_MINUTES = 60

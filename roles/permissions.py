@@ -12,8 +12,12 @@ class Perm(StrEnum):
     START_VIEW = "start.view"  # one's own start page
     CASE_LIST_OWN = "case.list_own"  # "Mine saker"
     CASE_VIEW = "case.view"  # open one case (object-level)
+    BREAK_GLASS = "case.break_glass"  # open a case outside need-to-know, with a reason
+    BREAK_GLASS_REVIEW = "audit.break_glass_review"  # the privacy officer's review list
     CASELOAD_VIEW = "caseload.view"  # coordinator's units, metadata only
     AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
+    AUDIT_EXPORT = "audit.export"  # a search of the audit log as CSV (metadata only)
+    AUDIT_ACCESS_REPORT = "audit.access_report"  # "who has looked at my data" for one person
     USERS_MANAGE = "users.manage"
     UNITS_VIEW = "units.view"
     CONSENT_MANAGE = "consent.manage"  # record, withdraw, print receipts (object: participant)

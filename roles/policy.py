@@ -80,6 +80,29 @@ def _worker_of_participant(role: Role) -> Rule:
     return rule
 
 
+def _break_glass(user, case) -> Answer:
+    """An unexpired break-glass access the user opened with a written reason."""
+    from caseapp.breakglass.services import active_access
+    from caseapp.extensions import db
+
+    if case is not None and active_access(db.session, user, case) is not None:
+        return _allow("break_glass")
+    return None
+
+
+def _first(*rules: Rule) -> Rule:
+    """The first rule with an answer decides."""
+
+    def rule(user, obj) -> Answer:
+        for candidate in rules:
+            answer = candidate(user, obj)
+            if answer is not None:
+                return answer
+        return None
+
+    return rule
+
+
 def _coordinator_of_participant(user, participant) -> Answer:
     if participant is not None and any(c.unit_id in user.unit_ids
                                        for c in _participant_cases(participant)):
@@ -99,17 +122,27 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.WORK_LEADER: _any_user("own_caseload"),
     },
     Perm.CASE_VIEW: {
-        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
-        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
-        Role.COORDINATOR: _coordinator_unit_case,
+        Role.YOUTH_MENTOR: _first(_worker_own_case(Role.YOUTH_MENTOR), _break_glass),
+        Role.WORK_LEADER: _first(_worker_own_case(Role.WORK_LEADER), _break_glass),
+        Role.COORDINATOR: _first(_coordinator_unit_case, _break_glass),
         Role.PRIVACY_OFFICER: _never,  # metadata only, never case content
         Role.ADMIN: _never,  # no personal data of young people
     },
+    Perm.BREAK_GLASS: {  # asking is allowed; the reason is required and reviewed
+        Role.YOUTH_MENTOR: _any_user("break_glass"),
+        Role.WORK_LEADER: _any_user("break_glass"),
+        Role.COORDINATOR: _any_user("break_glass"),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.BREAK_GLASS_REVIEW: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
     Perm.CASELOAD_VIEW: {
         Role.COORDINATOR: _any_user("coordinator_review"),
         Role.ADMIN: _never,
     },
     Perm.AUDIT_VIEW: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
+    Perm.AUDIT_EXPORT: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
+    Perm.AUDIT_ACCESS_REPORT: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
     Perm.USERS_MANAGE: {Role.ADMIN: _any_user("administration")},
     Perm.UNITS_VIEW: {Role.ADMIN: _any_user("administration")},
     Perm.CONSENT_MANAGE: {

@@ -146,13 +146,36 @@ def app(app_config, instance_dir):
         yield app
         db.session.remove()
         with db.engine.begin() as conn:  # every test starts with empty tables
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            empty_all_tables(conn)
         db.engine.dispose()
         from caseapp.crypto.keyring import store
 
         store().clear_data_keys()  # the key store is emptied too
         close_keystore(app)
+
+
+def empty_all_tables(conn) -> None:
+    """Delete every row. Append-only tables (the audit log) refuse that through triggers, so
+    the triggers are lifted inside this one transaction and are back in force when it commits;
+    tests themselves always run with them."""
+    tables = reversed(db.metadata.sorted_tables)
+    if conn.dialect.name == "postgresql":
+        guarded = conn.execute(text("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger "
+                                    "WHERE NOT tgisinternal")).scalars().all()
+        for name in guarded:
+            conn.execute(text(f"ALTER TABLE {name} DISABLE TRIGGER USER"))
+        for table in tables:
+            conn.execute(table.delete())
+        for name in guarded:
+            conn.execute(text(f"ALTER TABLE {name} ENABLE TRIGGER USER"))
+        return
+    triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+    for name, _sql in triggers:
+        conn.execute(text(f'DROP TRIGGER "{name}"'))
+    for table in tables:
+        conn.execute(table.delete())
+    for _name, sql in triggers:
+        conn.execute(text(sql))
 
 
 @pytest.fixture

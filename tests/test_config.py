@@ -51,8 +51,9 @@ def test_refuses_a_malformed_or_short_key(folder):
 
 
 def test_keys_are_owner_only_and_never_overwritten(tmp_path):
-    assert ensure_keys(tmp_path) == ["session", "index"]
-    before = {name: key_path(tmp_path, name).read_bytes() for name in ("session", "index")}
+    names = ["session", "index", "audit", "audit_signing"]
+    assert ensure_keys(tmp_path) == names
+    before = {name: key_path(tmp_path, name).read_bytes() for name in names}
     assert ensure_keys(tmp_path) == []
     for name, content in before.items():
         path = key_path(tmp_path, name)

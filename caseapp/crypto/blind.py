@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
+from caseapp.crypto.keys import EXTENSION_KEY as KEYS_EXTENSION
+
 NATIONAL_ID_BITS = 16
 NAME_BITS = 12
 INDEX_KEY = "caseapp.index_keys"
@@ -29,7 +31,7 @@ INDEX_KEY = "caseapp.index_keys"
 def _derived(purpose: str) -> bytes:
     keys = current_app.extensions[INDEX_KEY]
     if purpose not in keys:
-        master = current_app.extensions["caseapp.keys"]["index"].material
+        master = current_app.extensions[KEYS_EXTENSION]["index"].material
         keys[purpose] = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                              info=f"caseapp blind index v1 {purpose}".encode()).derive(master)
     return keys[purpose]

@@ -26,9 +26,14 @@ from typing import Protocol
 from caseapp.config import ConfigError
 
 # name -> key length in bytes
+EXTENSION_KEY = "caseapp.keys"  # app.extensions entry holding the loaded keys
+
+# name -> key length in bytes
 KEY_SPECS: dict[str, int] = {
     "session": 64,  # signs Flask's session cookie and CSRF tokens
     "index": 32,  # HKDF input for the blind-index keys (caseapp.crypto.blind)
+    "audit": 32,  # HMAC-SHA256 key of the audit log's hash chain
+    "audit_signing": 32,  # Ed25519 private key (seed) that signs audit checkpoints
 }
 KEK_LENGTH = 32
 KEK_PREFIX = "kek-"

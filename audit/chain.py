@@ -1,0 +1,244 @@
+"""The audit log's hash chain, its signed checkpoints and their verification.
+
+Each event carries ``seq`` (its position), ``prev_hash`` and
+``hash = HMAC-SHA256(audit key, prev_hash "\\n" canonical content)``; the content includes
+``seq``, so a changed, deleted, inserted or reordered row breaks the chain at that row. The
+HMAC key and the Ed25519 checkpoint key live in the instance folder, never in the database.
+
+Writers are serialised on one row (``audit_chain_head``): PostgreSQL locks it with
+``SELECT … FOR UPDATE``; SQLite has one writer at a time, and the app begins its request
+transactions with ``BEGIN IMMEDIATE`` (``caseapp._sqlite_begin``) so the head read is never stale.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from audit.models import AuditEvent, ChainHead, Checkpoint
+from caseapp.clock import now
+from caseapp.crypto.keys import EXTENSION_KEY
+
+GENESIS = "0" * 64
+HEAD_ID = 1
+CONTENT = ("seq", "at", "actor_id", "actor_roles", "actor_units", "action", "object_type",
+           "object_id", "subject_id", "categories", "grounds", "outcome", "request_id", "ip",
+           "user_agent", "details")
+EVENTS = AuditEvent.__table__
+HEAD = ChainHead.__table__
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def canonical(row: Mapping[str, Any]) -> bytes:
+    """The event's content as stable bytes (sorted keys, no spaces, UTF-8)."""
+    return json.dumps({name: _plain(row[name]) for name in CONTENT}, sort_keys=True,
+                      separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
+
+
+def link(key: bytes, prev_hash: str, content: bytes) -> str:
+    return hmac.new(key, prev_hash.encode("ascii") + b"\n" + content, hashlib.sha256).hexdigest()
+
+
+def _key(name: str):
+    return current_app.extensions[EXTENSION_KEY][name]
+
+
+def _lock_head(session: Session) -> tuple[int, str]:
+    """Lock the chain head for this transaction and return (seq, hash)."""
+    query = select(HEAD.c.seq, HEAD.c.hash).where(HEAD.c.id == HEAD_ID).with_for_update()
+    row = session.execute(query).one_or_none()
+    if row is None:  # first event ever, or the row was emptied: continue from the last event
+        last = session.execute(select(EVENTS.c.seq, EVENTS.c.hash)
+                               .order_by(EVENTS.c.seq.desc()).limit(1)).one_or_none()
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        session.execute(dialect.insert(HEAD).values(
+            id=HEAD_ID, seq=last.seq if last else 0, hash=last.hash if last else GENESIS)
+            .on_conflict_do_nothing())
+        row = session.execute(query).one()
+    return row.seq, row.hash
+
+
+def append(session: Session, event: AuditEvent) -> AuditEvent:
+    """Give ``event`` the next position and hash, add it and move the head, in one transaction."""
+    seq, prev_hash = _lock_head(session)
+    event.seq = seq + 1
+    event.prev_hash = prev_hash
+    event.categories = list(event.categories or [])
+    event.details = json.loads(json.dumps(event.details or {}, default=str))
+    content = canonical({name: getattr(event, name) for name in CONTENT})
+    event.hash = link(_key("audit").material, prev_hash, content)
+    session.add(event)
+    session.flush()
+    session.execute(update(HEAD).where(HEAD.c.id == HEAD_ID)
+                    .values(seq=event.seq, hash=event.hash))
+    return event
+
+
+# --- checkpoints ------------------------------------------------------------------------------
+
+def _checkpoint_message(seq: int, hash_: str, at: str) -> bytes:
+    return json.dumps({"seq": seq, "hash": hash_, "at": at}, sort_keys=True,
+                      separators=(",", ":")).encode("ascii")
+
+
+def _signing_key() -> tuple[str, Ed25519PrivateKey]:
+    key = _key("audit_signing")
+    return key.id, Ed25519PrivateKey.from_private_bytes(key.material)
+
+
+def sign_checkpoint(session: Session, seq: int, hash_: str) -> Checkpoint:
+    """Store a signed checkpoint of position ``seq`` with hash ``hash_``."""
+    key_id, private = _signing_key()
+    at = now()
+    signature = private.sign(_checkpoint_message(seq, hash_, _plain(at)))
+    checkpoint = Checkpoint(at=at, seq=seq, hash=hash_, key_id=key_id,
+                            signature=base64.b64encode(signature).decode("ascii"))
+    session.add(checkpoint)
+    session.flush()
+    return checkpoint
+
+
+def checkpoint_line(checkpoint: Checkpoint) -> str:
+    """The checkpoint as one JSON line, for the copy kept outside the database."""
+    return json.dumps({"seq": checkpoint.seq, "hash": checkpoint.hash, "at": _plain(checkpoint.at),
+                       "key_id": checkpoint.key_id, "signature": checkpoint.signature},
+                      sort_keys=True)
+
+
+def read_checkpoint_file(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _signature_ok(entry: Mapping[str, Any]) -> bool:
+    key_id, private = _signing_key()
+    if entry["key_id"] != key_id:
+        return False
+    try:
+        private.public_key().verify(base64.b64decode(entry["signature"]),
+                                    _checkpoint_message(entry["seq"], entry["hash"], entry["at"]))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+# --- verification ----------------------------------------------------------------------------
+
+@dataclass
+class Verification:
+    ok: bool
+    events: int = 0
+    head_seq: int = 0
+    checkpoint_seq: int | None = None
+    problem: str | None = None  # a code, see PROBLEMS
+    bad_seq: int | None = None  # the first bad event's position …
+    bad_id: int | None = None  # … and row id (None when the event is missing)
+    checkpoints: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def as_details(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events": self.events, "head_seq": self.head_seq,
+                "checkpoint_seq": self.checkpoint_seq, "problem": self.problem,
+                "bad_seq": self.bad_seq, "bad_id": self.bad_id}
+
+
+PROBLEMS = {
+    "changed": "its content or hash does not match the chain (changed or forged)",
+    "missing": "the event at this position is missing (deleted)",
+    "out_of_order": "an event is out of place (inserted, duplicated or reordered)",
+    "broken_link": "its link to the previous event does not match (inserted or reordered)",
+    "head_mismatch": "the chain head does not match the last event",
+    "checkpoint_mismatch": "the event does not match the signed checkpoint at this position",
+    "checkpoint_beyond_head": "a signed checkpoint names a position the chain no longer reaches "
+                              "(events removed from the end)",
+    "checkpoint_signature": "a checkpoint's signature is not valid",
+}
+
+
+def verify(session: Session, extra_checkpoints: Iterable[Mapping[str, Any]] = ()) -> Verification:
+    """Re-compute the whole chain; stop at the first bad event."""
+    key = _key("audit").material
+    stored = [{"seq": c.seq, "hash": c.hash, "at": _plain(c.at), "key_id": c.key_id,
+               "signature": c.signature} for c in session.scalars(select(Checkpoint))]
+    checkpoints: dict[int, str] = {}
+    for entry in [*stored, *extra_checkpoints]:
+        if not _signature_ok(entry):
+            return Verification(False, problem="checkpoint_signature", bad_seq=entry["seq"])
+        checkpoints[entry["seq"]] = entry["hash"]
+    result = Verification(True, checkpoints=len(checkpoints),
+                          checkpoint_seq=max(checkpoints) if checkpoints else None)
+    head = session.execute(select(HEAD.c.seq, HEAD.c.hash).where(HEAD.c.id == HEAD_ID)).one_or_none()
+    columns = [EVENTS.c.id, EVENTS.c.prev_hash, EVENTS.c.hash, *(EVENTS.c[n] for n in CONTENT)]
+    rows = session.execute(select(*columns).order_by(EVENTS.c.seq, EVENTS.c.id)
+                           .execution_options(yield_per=2000))
+    try:
+        return _walk(rows.mappings(), key, checkpoints, head, result)
+    finally:
+        rows.close()  # a server-side cursor on PostgreSQL, also when stopped early
+
+
+def _walk(rows, key: bytes, checkpoints: dict[int, str], head, result: Verification) -> Verification:
+    prev_seq, prev_hash, hash_at_head = 0, GENESIS, None
+
+    def bad(problem: str, seq: int | None, row_id: int | None = None) -> Verification:
+        result.ok, result.problem, result.bad_seq, result.bad_id = False, problem, seq, row_id
+        return result
+
+    for row in rows:
+        seq = row["seq"]
+        if seq > prev_seq + 1:
+            return bad("missing", prev_seq + 1)
+        if seq != prev_seq + 1:
+            return bad("out_of_order", seq, row["id"])
+        if row["hash"] != link(key, row["prev_hash"], canonical(row)):
+            return bad("changed", seq, row["id"])
+        if row["prev_hash"] != prev_hash:
+            return bad("broken_link", seq, row["id"])
+        if seq in checkpoints and checkpoints[seq] != row["hash"]:
+            return bad("checkpoint_mismatch", seq, row["id"])
+        if head is not None and seq == head.seq:
+            hash_at_head = row["hash"]
+        prev_seq, prev_hash = seq, row["hash"]
+        result.events += 1
+    result.head_seq = prev_seq
+    beyond = [s for s in checkpoints if s > prev_seq]
+    if beyond:
+        return bad("checkpoint_beyond_head", min(beyond))
+    if head is None:
+        return bad("head_mismatch", prev_seq) if prev_seq else result
+    if head.seq > prev_seq or (head.seq and hash_at_head != head.hash):
+        return bad("head_mismatch", head.seq)
+    return result
+
+
+def describe(result: Verification) -> str:
+    """One line for the operator: the verdict and, if bad, the first bad event."""
+    if result.ok:
+        cp = (f", last signed checkpoint at position {result.checkpoint_seq}"
+              if result.checkpoint_seq else ", no signed checkpoint yet")
+        return f"The audit chain is intact: {result.events} events{cp}."
+    where = f"event at position {result.bad_seq}"
+    if result.bad_id is not None:
+        where += f" (row id {result.bad_id})"
+    return f"The audit chain is BROKEN at the {where}: {PROBLEMS[result.problem]}."

@@ -1,0 +1,61 @@
+"""Break-glass: the worker's request with a reason, the privacy officer's review."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from caseapp.breakglass import services
+from caseapp.breakglass.forms import ReasonForm, ReviewForm
+from caseapp.breakglass.models import REVIEW_LABELS
+from caseapp.cases.services import get_case
+from caseapp.extensions import db
+from roles import Perm, can
+from roles.guards import authorize, requires
+
+bp = Blueprint("breakglass", __name__, url_prefix="/break-glass")
+
+
+@bp.route("/cases/<case_id>", methods=["GET", "POST"])
+@requires(Perm.START_VIEW)
+def request_access(case_id: str):
+    case = get_case(db.session, case_id)
+    authorize(Perm.BREAK_GLASS, case)
+    if can(current_user, Perm.CASE_VIEW, case):  # own case, own unit, or already open
+        return redirect(url_for("cases.detail", case_id=case.id))
+    form = ReasonForm()
+    minutes = current_app.config["CASEAPP_BREAK_GLASS_MINUTES"]
+    if form.validate_on_submit():
+        try:
+            services.open_with_reason(db.session, current_user, case, form.reason.data, minutes)
+        except services.BreakGlassError as exc:
+            form.reason.errors = [*form.reason.errors, *exc.messages]
+        else:
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("breakglass/request.html", form=form, case=case, minutes=minutes)
+
+
+@bp.route("/review")
+@requires(Perm.BREAK_GLASS_REVIEW)
+def review_list():
+    return render_template("breakglass/review_list.html",
+                           accesses=services.review_list(db.session), labels=REVIEW_LABELS)
+
+
+@bp.route("/review/<access_id>", methods=["GET", "POST"])
+@requires(Perm.BREAK_GLASS_REVIEW)
+def decide(access_id: str):
+    access = services.get_access(db.session, access_id)
+    if access is None:
+        abort(404)
+    form = ReviewForm()
+    if form.validate_on_submit():
+        try:
+            services.decide(db.session, current_user, access, form.decision.data, form.comment.data)
+        except services.BreakGlassError as exc:
+            form.decision.errors = [*form.decision.errors, *exc.messages]
+        else:
+            flash(_("The assessment is saved."), "success")
+            return redirect(url_for("breakglass.review_list"))
+    services.open_for_review(db.session, current_user, access)
+    return render_template("breakglass/decide.html", access=access, form=form, labels=REVIEW_LABELS)
