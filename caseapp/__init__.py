@@ -110,9 +110,12 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.auth.views import bp as auth_bp
     from caseapp.caseload.views import bp as caseload_bp
     from caseapp.cases.views import bp as cases_bp
+    from caseapp.contacts.views import bp as contacts_bp
     from caseapp.main.views import bp as main_bp
+    from caseapp.participants.views import bp as participants_bp
 
-    for blueprint in (main_bp, auth_bp, cases_bp, caseload_bp, audit_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, participants_bp, cases_bp, contacts_bp, caseload_bp,
+                      audit_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 
@@ -129,10 +132,12 @@ def register_request_transaction(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, get_locale
+    from flask_babel import format_date, format_datetime, get_locale
 
     from caseapp.auth.forms import PostForm
     from caseapp.cases.models import LABELS
+    from caseapp.contacts.models import ACTION_LABELS, KIND_LABELS, PRESENT_LABELS, TOPIC_LABELS
+    from caseapp.participants.models import GENDER_LABELS, RELATION_LABELS
     from caseapp.main.forms import LanguageForm
     from caseapp.units.models import UNIT_KIND_LABELS
     from roles import Perm, can
@@ -147,5 +152,8 @@ def register_template_helpers(app: Flask) -> None:
                 # header forms never read the request body (error pages render them too)
                 "logout_form": lambda: PostForm(formdata=None),
                 "language_form": lambda: LanguageForm(formdata=None),
-                "format_date": format_date, "current_locale": lambda: str(get_locale()),
+                "contact_kinds": KIND_LABELS, "contact_present": PRESENT_LABELS,
+                "contact_topics": TOPIC_LABELS, "contact_actions": ACTION_LABELS,
+                "genders": GENDER_LABELS, "relations": RELATION_LABELS,
+                "format_date": format_date, "format_datetime": format_datetime, "current_locale": lambda: str(get_locale()),
                 "organisation_name": app.config["CASEAPP_ORGANISATION_NAME"]}

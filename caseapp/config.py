@@ -55,6 +55,12 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
     "CASEAPP_LANGUAGES": ["nb", "en"],
     "CASEAPP_ENV": "production",
+    # Case following: tracks per programme ({} = the defaults in caseapp.cases.models), the
+    # topics a session can be tagged with, and when a case counts as "no contact lately".
+    "CASEAPP_TRACKS": {},
+    "CASEAPP_CONTACT_TOPICS": ["school", "work_training", "language", "health", "economy",
+                               "leisure", "family", "housing", "transport", "social"],
+    "CASEAPP_NO_CONTACT_DAYS": 14,
 }
 
 # Keys a deployment may set, with the type each must have.
@@ -162,6 +168,10 @@ def _validate(settings: dict[str, Any]) -> None:
         raise ConfigError("CASEAPP_PASSWORD_MIN_LENGTH must be at least 12 (OWASP ASVS 2.1.1).")
     if settings["SESSION_COOKIE_SAMESITE"] not in {"Lax", "Strict"}:
         raise ConfigError("SESSION_COOKIE_SAMESITE must be Lax or Strict.")
+    if not settings["CASEAPP_CONTACT_TOPICS"]:
+        raise ConfigError("CASEAPP_CONTACT_TOPICS must name at least one topic.")
+    if settings["CASEAPP_NO_CONTACT_DAYS"] <= 0:
+        raise ConfigError("CASEAPP_NO_CONTACT_DAYS must be greater than zero.")
     languages = settings["CASEAPP_LANGUAGES"]
     if settings["BABEL_DEFAULT_LOCALE"] not in languages or not set(languages) <= {"nb", "en"}:
         raise ConfigError("CASEAPP_LANGUAGES may hold nb and en, and must include the default locale.")

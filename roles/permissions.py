@@ -12,6 +12,9 @@ class Perm(StrEnum):
     START_VIEW = "start.view"  # one's own start page
     CASE_LIST_OWN = "case.list_own"  # "Mine saker"
     CASE_VIEW = "case.view"  # open one case (object-level)
+    CASE_NOTES_VIEW = "case.notes_view"  # contact details, guardians and session notes (object)
+    PARTICIPANT_REGISTER = "participant.register"  # register a person and open a case
+    CONTACT_WRITE = "contact.write"  # log, edit and delete sessions in a case (object-level)
     CASELOAD_VIEW = "caseload.view"  # coordinator's units, metadata only
     AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
     USERS_MANAGE = "users.manage"

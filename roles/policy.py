@@ -75,6 +75,25 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.PRIVACY_OFFICER: _never,  # metadata only, never case content
         Role.ADMIN: _never,  # no personal data of young people
     },
+    # Coordinators see the case's metadata and identity, not notes (that needs a logged reason).
+    Perm.CASE_NOTES_VIEW: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.PARTICIPANT_REGISTER: {
+        Role.YOUTH_MENTOR: _any_user("own_caseload"),
+        Role.WORK_LEADER: _any_user("own_caseload"),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.CONTACT_WRITE: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
     Perm.CASELOAD_VIEW: {
         Role.COORDINATOR: _any_user("coordinator_review"),
         Role.ADMIN: _never,

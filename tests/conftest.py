@@ -219,6 +219,30 @@ class Factory:
         db.session.commit()
         return case
 
+    def consent(self, participant, purpose="follow_up", organisation=None):
+        """A follow-up basis (consent given today) for ``participant``."""
+        from consent.services import grant
+
+        record = grant(db.session, participant_id=participant.id, purpose=purpose,
+                       organisation_id=getattr(organisation, "id", None))
+        db.session.commit()
+        return record
+
+    def contact(self, case, note="Snakket om skolestart.", **fields):
+        """A logged session in ``case`` (with its first revision), written by the case worker."""
+        from caseapp.contacts.models import Contact, ContactRevision
+
+        values = {"occurred_at": START, "duration_minutes": 45, "kind": "individual",
+                  "present": "participant", "topics": "school", "note": note, **fields}
+        contact = Contact(case_id=case.id, participant_id=case.participant_id,
+                          created_by_id=case.worker_id, **values)
+        contact.revisions.append(ContactRevision(participant_id=case.participant_id, number=1,
+                                                 action="created", saved_by_id=case.worker_id,
+                                                 **values))
+        db.session.add(contact)
+        db.session.commit()
+        return contact
+
 
 def totp_now(user, clock) -> str:
     return pyotp.TOTP(user.totp_secret).at(clock.now().replace(tzinfo=UTC))

@@ -4,8 +4,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from caseapp.cases import services
+from caseapp.contacts.services import contacts_for_case
 from caseapp.extensions import db
-from roles import Perm
+from consent.services import valid_basis
+from consent.purposes import Purpose
+from roles import Perm, can
 from roles.guards import authorize, requires
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -23,5 +26,10 @@ def mine():
 def detail(case_id: str):
     case = services.get_case(db.session, case_id)
     decision = authorize(Perm.CASE_VIEW, case)
-    services.open_case(db.session, current_user, case, decision.grounds)
-    return render_template("cases/detail.html", case=case, grounds=decision.grounds)
+    details = bool(can(current_user, Perm.CASE_NOTES_VIEW, case))
+    services.open_case(db.session, current_user, case, decision.grounds, with_details=details)
+    contacts = contacts_for_case(db.session, case)
+    basis = valid_basis(db.session, case.participant_id, Purpose.FOLLOW_UP)
+    return render_template("cases/detail.html", case=case, grounds=decision.grounds,
+                           details=details, contacts=contacts, basis=basis,
+                           may_log=bool(can(current_user, Perm.CONTACT_WRITE, case)))

@@ -25,6 +25,18 @@ EXPECTED = {
     "cases.mine": ("GET", "/cases/", {"anonymous": LOGIN, "youth_mentor": 200, "work_leader": 200}, 403),
     "cases.detail": ("GET", "/cases/{case}", {"anonymous": LOGIN, "youth_mentor": 200,
                                               "coordinator": 200}, 404),
+    "participants.new": ("GET", "/participants/new", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                      "work_leader": 200}, 403),
+    "contacts.new": ("GET", "/cases/{case}/contacts/new", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                           "work_leader": 404}, 403),
+    "contacts.edit": ("GET", "/contacts/{contact}/edit", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                          "work_leader": 404}, 403),
+    "contacts.history": ("GET", "/contacts/{contact}/history", {"anonymous": LOGIN,
+                                                                "youth_mentor": 200,
+                                                                "work_leader": 404}, 403),
+    "contacts.delete": ("POST", "/contacts/{contact}/delete", {"anonymous": LOGIN,
+                                                               "youth_mentor": 302,
+                                                               "work_leader": 404}, 403),
     "caseload.overview": ("GET", "/caseload/", {"anonymous": LOGIN, "coordinator": 200}, 403),
     "audit.events": ("GET", "/audit/", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "admin.users": ("GET", "/admin/users", {"anonymous": LOGIN, "admin": 200}, 403),
@@ -54,7 +66,8 @@ def world(factory):
     users = {role: factory.user(role, [unit]) for role in ROLES if role != "anonymous"}
     other = factory.user("youth_mentor", [unit])
     case = factory.case(users["youth_mentor"], unit)
-    return {"users": users, "case": case, "other_user": other}
+    contact = factory.contact(case)
+    return {"users": users, "case": case, "other_user": other, "contact": contact}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -66,7 +79,8 @@ def test_url_role_matrix(role, world, client, login):
     for endpoint, (method, template, answers, default) in EXPECTED.items():
         if endpoint in {"auth.logout", "main.language"}:
             continue  # these end or change the session; covered below and in test_login
-        path = template.format(case=world["case"].id, other_user=world["other_user"].id)
+        path = template.format(case=world["case"].id, other_user=world["other_user"].id,
+                               contact=world["contact"].id)
         expected = answers.get(role, default)
         if method == "POST":
             response = client.post(path, data={"csrf_token": client.csrf_token(token_page)})
