@@ -244,6 +244,18 @@ class Factory:
         return contact
 
 
+@pytest.fixture
+def school(factory):
+    """A lower secondary school (case-following tests)."""
+    return factory.unit("Lund ungdomsskole")
+
+
+@pytest.fixture
+def mentor(factory, school):
+    """A youth mentor working at ``school``."""
+    return factory.user("youth_mentor", [school])
+
+
 def totp_now(user, clock) -> str:
     return pyotp.TOTP(user.totp_secret).at(clock.now().replace(tzinfo=UTC))
 

@@ -17,6 +17,15 @@ from caseapp.choices import choices
 from caseapp.validators import within_years
 
 
+class CodesField(MultiCheckboxField):
+    """Checkboxes of codes; a code not on the list gets a plain message."""
+
+    def pre_validate(self, form) -> None:
+        known = {choice.value for choice in self.choices}
+        if any(value not in known for value in self.data or ()):
+            raise ValidationError(_l("Choose from the list."))
+
+
 class ContactForm(FlaskForm):
     occurred_at = DateTimeLocalField(_l("Date and time"), format="%Y-%m-%dT%H:%M", validators=[
         DataRequired(message=_l("Enter the date and time of the session."))])
@@ -25,9 +34,9 @@ class ContactForm(FlaskForm):
         NumberRange(min=1, max=720, message=_l("The duration must be between 1 and 720 minutes."))],
         render_kw={"inputmode": "numeric"})
     kind = SelectField(_l("Type"), choices=choices(KIND_LABELS), default="individual")
-    present = MultiCheckboxField(_l("Present"), choices=choices(PRESENT_LABELS),
+    present = CodesField(_l("Present"), choices=choices(PRESENT_LABELS),
                                  default=["participant"])
-    topics = MultiCheckboxField(_l("Topics"), choices=[])
+    topics = CodesField(_l("Topics"), choices=[])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(
         max=5000, message=_l("The note can be at most %(max)d characters."))])
     next_step = StringField(_l("Next step"), validators=[Optional(), Length(

@@ -37,16 +37,6 @@ def form(unit, **changes):
     return data
 
 
-@pytest.fixture
-def school(factory):
-    return factory.unit("Lund ungdomsskole")
-
-
-@pytest.fixture
-def mentor(factory, school):
-    return factory.user("youth_mentor", [school])
-
-
 def count(model) -> int:
     return len(db.session.scalars(select(model)).all())
 
