@@ -113,9 +113,10 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.contacts.views import bp as contacts_bp
     from caseapp.main.views import bp as main_bp
     from caseapp.participants.views import bp as participants_bp
+    from caseapp.plans.views import bp as plans_bp
 
-    for blueprint in (main_bp, auth_bp, participants_bp, cases_bp, contacts_bp, caseload_bp,
-                      audit_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, participants_bp, cases_bp, plans_bp, contacts_bp,
+                      caseload_bp, audit_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 
@@ -138,6 +139,7 @@ def register_template_helpers(app: Flask) -> None:
     from caseapp.cases.models import LABELS
     from caseapp.contacts.models import ACTION_LABELS, KIND_LABELS, PRESENT_LABELS, TOPIC_LABELS
     from caseapp.participants.models import GENDER_LABELS, RELATION_LABELS
+    from caseapp.plans.models import GOAL_STATUS_LABELS, RESPONSIBLE_LABELS
     from caseapp.main.forms import LanguageForm
     from caseapp.units.models import UNIT_KIND_LABELS
     from roles import Perm, can
@@ -155,5 +157,6 @@ def register_template_helpers(app: Flask) -> None:
                 "contact_kinds": KIND_LABELS, "contact_present": PRESENT_LABELS,
                 "contact_topics": TOPIC_LABELS, "contact_actions": ACTION_LABELS,
                 "genders": GENDER_LABELS, "relations": RELATION_LABELS,
+                "goal_statuses": GOAL_STATUS_LABELS, "responsibles": RESPONSIBLE_LABELS,
                 "format_date": format_date, "format_datetime": format_datetime, "current_locale": lambda: str(get_locale()),
                 "organisation_name": app.config["CASEAPP_ORGANISATION_NAME"]}

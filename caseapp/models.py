@@ -5,5 +5,6 @@ from caseapp.auth import models as auth_models  # noqa: F401
 from caseapp.cases import models as cases_models  # noqa: F401
 from caseapp.contacts import models as contacts_models  # noqa: F401
 from caseapp.participants import models as participants_models  # noqa: F401
+from caseapp.plans import models as plans_models  # noqa: F401
 from caseapp.units import models as units_models  # noqa: F401
 from consent import models as consent_models  # noqa: F401

@@ -6,6 +6,7 @@ from flask_login import current_user
 from caseapp.cases import services
 from caseapp.contacts.services import contacts_for_case
 from caseapp.extensions import db
+from caseapp.plans.services import goal_texts, plan_for
 from consent.services import valid_basis
 from consent.purposes import Purpose
 from roles import Perm, can
@@ -30,6 +31,8 @@ def detail(case_id: str):
     services.open_case(db.session, current_user, case, decision.grounds, with_details=details)
     contacts = contacts_for_case(db.session, case)
     basis = valid_basis(db.session, case.participant_id, Purpose.FOLLOW_UP)
+    plan = plan_for(db.session, case) if details else None
     return render_template("cases/detail.html", case=case, grounds=decision.grounds,
                            details=details, contacts=contacts, basis=basis,
+                           goal_texts=goal_texts(plan),
                            may_log=bool(can(current_user, Perm.CONTACT_WRITE, case)))

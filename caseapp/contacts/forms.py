@@ -39,6 +39,7 @@ class ContactForm(FlaskForm):
     topics = CodesField(_l("Topics"), choices=[])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(
         max=5000, message=_l("The note can be at most %(max)d characters."))])
+    goals = CodesField(_l("Plan goals worked on"), choices=[])
     next_step = StringField(_l("Next step"), validators=[Optional(), Length(
         max=500, message=_l("The next step can be at most %(max)d characters."))])
     next_date = DateField(_l("Next session"), validators=[Optional(), within_years(2)])

@@ -89,6 +89,11 @@ class _ContactFields:
     present: Mapped[str] = mapped_column(String(200), default="")  # codes, comma-separated
     topics: Mapped[str] = mapped_column(String(500), default="")  # codes, comma-separated
     next_date: Mapped[date | None]
+    goal_keys: Mapped[str] = mapped_column(String(400), default="")  # plan goals worked on
+
+    @property
+    def goal_codes(self) -> list[str]:
+        return _codes(self.goal_keys)
 
     @property
     def present_codes(self) -> list[str]:

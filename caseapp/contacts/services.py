@@ -43,11 +43,13 @@ class ContactData:
     note: str | None = None
     next_step: str | None = None
     next_date: date | None = None
+    goals: list[str] = field(default_factory=list)  # keys of plan goals
 
     def columns(self) -> dict:
         values = asdict(self)
         values["present"] = ",".join(self.present)
         values["topics"] = ",".join(self.topics)
+        values["goal_keys"] = ",".join(values.pop("goals"))
         values["note"] = (self.note or "").strip() or None
         values["next_step"] = (self.next_step or "").strip() or None
         return values
@@ -83,7 +85,7 @@ def _snapshot(session: Session, contact: Contact, action: RevisionAction, actor:
         saved_by_id=actor.id, saved_at=now(), occurred_at=contact.occurred_at,
         duration_minutes=contact.duration_minutes, kind=contact.kind, present=contact.present,
         topics=contact.topics, note=contact.note, next_step=contact.next_step,
-        next_date=contact.next_date))
+        next_date=contact.next_date, goal_keys=contact.goal_keys))
 
 
 def _flush(session: Session) -> None:
@@ -155,3 +157,11 @@ def show_history(session: Session, actor: User, contact: Contact,
     audit.record("contact.history_view", actor=actor, object_type="contact", object_id=contact.id,
                  subject_id=contact.participant_id, categories=NOTE_CATEGORIES, grounds=grounds)
     return list(contact.revisions)
+
+
+def next_planned(contacts: list[Contact], today: date) -> date | None:
+    """The next session date set in the latest session (if it is today or later)."""
+    latest = next((c for c in contacts if not c.deleted), None)
+    if latest is None or latest.next_date is None or latest.next_date < today:
+        return None
+    return latest.next_date

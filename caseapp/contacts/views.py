@@ -6,10 +6,12 @@ from flask_login import current_user
 
 from caseapp.auth.forms import PostForm
 from caseapp.cases.services import get_case
+from caseapp.choices import choices
 from caseapp.clock import from_local, to_local
 from caseapp.contacts import services
 from caseapp.contacts.forms import ContactForm
 from caseapp.extensions import db
+from caseapp.plans.services import goal_texts, plan_for
 from roles import Perm
 from roles.guards import authorize, requires
 
@@ -20,7 +22,15 @@ def _data(form: ContactForm) -> services.ContactData:
     return services.ContactData(
         occurred_at=from_local(form.occurred_at.data), duration_minutes=form.duration_minutes.data,
         kind=form.kind.data, present=form.present.data or [], topics=form.topics.data or [],
-        note=form.note.data, next_step=form.next_step.data, next_date=form.next_date.data)
+        note=form.note.data, next_step=form.next_step.data, next_date=form.next_date.data,
+        goals=form.goals.data or [])
+
+
+def _offer_goals(form: ContactForm, case, linked: list[str] = ()) -> None:
+    """Goals of the current plan that are open (or already linked) can be ticked."""
+    plan = plan_for(db.session, case)
+    goals = plan.current.content.goals if plan and plan.current else []
+    form.goals.choices = choices((g.key, g.text) for g in goals if g.open or g.key in linked)
 
 
 def _load_contact(contact_id: str, perm: Perm):
@@ -42,6 +52,7 @@ def new(case_id: str):
     case = get_case(db.session, case_id)
     decision = authorize(Perm.CONTACT_WRITE, case)
     form = ContactForm()
+    _offer_goals(form, case)
     errors: list[str] = []
     if form.validate_on_submit():
         try:
@@ -64,10 +75,11 @@ def edit(contact_id: str):
             occurred_at=to_local(contact.occurred_at), duration_minutes=contact.duration_minutes,
             kind=contact.kind, present=contact.present_codes, topics=contact.topic_codes,
             note=contact.note, next_step=contact.next_step, next_date=contact.next_date,
-            version=str(contact.version))
+            version=str(contact.version), goals=contact.goal_codes)
         services.show_contact(db.session, current_user, contact, decision.grounds)
     else:
         form = ContactForm()
+    _offer_goals(form, case, contact.goal_codes)
     errors: list[str] = []
     if form.validate_on_submit():
         try:
@@ -117,4 +129,5 @@ def history(contact_id: str):
     contact, decision = _load_contact(contact_id, Perm.CASE_NOTES_VIEW)
     revisions = services.show_history(db.session, current_user, contact, decision.grounds)
     return render_template("contacts/history.html", contact=contact, case=contact.case,
-                           revisions=revisions)
+                           revisions=revisions,
+                           goal_texts=goal_texts(plan_for(db.session, contact.case)))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, RadioField,
+from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from flask_wtf import FlaskForm
@@ -10,13 +10,14 @@ from flask_wtf import FlaskForm
 from caseapp.participants.models import GENDER_LABELS, RELATION_LABELS
 from caseapp.participants.national_id import InvalidNationalId, parse
 from caseapp.choices import choices
+from caseapp.subform import SubForm
 from caseapp.validators import EMAIL, PHONE, TOO_LONG, not_after_today, within_years
 
 BASIS_CHOICES = [("consent", _l("Consent from the young person (or guardians)")),
                  ("statutory", _l("Statutory basis"))]
 
 
-class GuardianForm(Form):
+class GuardianForm(SubForm):
     relation = SelectField(_l("Relation"), validators=[Optional()],
                            choices=choices([("", _l("Choose"))] + list(RELATION_LABELS.items())))
     name = StringField(_l("Guardian's name"), validators=[Length(max=200, message=TOO_LONG)])

@@ -27,6 +27,12 @@ EXPECTED = {
                                               "coordinator": 200}, 404),
     "participants.new": ("GET", "/participants/new", {"anonymous": LOGIN, "youth_mentor": 200,
                                                       "work_leader": 200}, 403),
+    "plans.show": ("GET", "/cases/{case}/plan", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                 "work_leader": 404}, 403),
+    "plans.edit": ("GET", "/cases/{case}/plan/edit", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                      "work_leader": 404}, 403),
+    "plans.pdf": ("GET", "/cases/{case}/plan.pdf", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                    "work_leader": 404}, 403),
     "contacts.new": ("GET", "/cases/{case}/contacts/new", {"anonymous": LOGIN, "youth_mentor": 200,
                                                            "work_leader": 404}, 403),
     "contacts.edit": ("GET", "/contacts/{contact}/edit", {"anonymous": LOGIN, "youth_mentor": 200,
@@ -67,6 +73,7 @@ def world(factory):
     other = factory.user("youth_mentor", [unit])
     case = factory.case(users["youth_mentor"], unit)
     contact = factory.contact(case)
+    factory.plan(case)
     return {"users": users, "case": case, "other_user": other, "contact": contact}
 
 
