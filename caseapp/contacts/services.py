@@ -14,6 +14,7 @@ import audit
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import now
+from caseapp.editing import Refused
 from caseapp.contacts.models import Contact, ContactRevision, RevisionAction
 from consent import services as consent
 from consent.purposes import Purpose
@@ -21,12 +22,8 @@ from consent.purposes import Purpose
 NOTE_CATEGORIES = ("contact_notes",)
 
 
-class ContactError(ValueError):
-    """The session cannot be saved; ``messages`` say why (translated, without personal data)."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
+class ContactError(Refused):
+    """The session cannot be saved."""
 
 
 class StaleContact(Exception):

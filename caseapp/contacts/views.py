@@ -10,6 +10,7 @@ from caseapp.choices import choices
 from caseapp.clock import from_local, to_local
 from caseapp.contacts import services
 from caseapp.contacts.forms import ContactForm
+from caseapp.editing import opened_version
 from caseapp.extensions import db
 from caseapp.plans.services import goal_texts, plan_for
 from roles import Perm
@@ -38,12 +39,6 @@ def _load_contact(contact_id: str, perm: Perm):
     decision = authorize(perm, contact.case if contact else None)
     return contact, decision
 
-
-def _version(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
 
 
 @bp.route("/cases/<case_id>/contacts/new", methods=["GET", "POST"])
@@ -84,7 +79,7 @@ def edit(contact_id: str):
     if form.validate_on_submit():
         try:
             services.edit_contact(db.session, current_user, contact, _data(form),
-                                  _version(form.version.data), decision.grounds)
+                                  opened_version(form.version.data), decision.grounds)
         except services.StaleContact:
             return _conflict(contact_id, form)
         except services.ContactError as exc:
@@ -99,7 +94,7 @@ def edit(contact_id: str):
 def _conflict(contact_id: str, form: ContactForm):
     """Someone saved the session first: say who and what changed; keep the user's input."""
     contact = services.get_contact(db.session, contact_id)
-    opened = _version(form.version.data)
+    opened = opened_version(form.version.data)
     newer = [r for r in contact.revisions if r.number > opened]
     form.version.data = str(contact.version)
     return render_template("contacts/form.html", form=form, case=contact.case, contact=contact,
@@ -114,7 +109,7 @@ def delete(contact_id: str):
     if form.validate_on_submit():
         try:
             services.delete_contact(db.session, current_user, contact,
-                                    _version(request.form.get("version")), decision.grounds)
+                                    opened_version(request.form.get("version")), decision.grounds)
         except services.StaleContact:
             flash(_("Someone else changed the session in the meantime. Look at it again "
                     "before you delete it."), "error")

@@ -14,6 +14,7 @@ import audit
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import now
+from caseapp.editing import Refused
 from caseapp.plans.models import Goal, Plan, PlanContent, PlanVersion
 from consent import services as consent
 from consent.purposes import Purpose
@@ -21,10 +22,8 @@ from consent.purposes import Purpose
 PLAN_CATEGORIES = ("plan",)
 
 
-class PlanError(ValueError):
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
+class PlanError(Refused):
+    """The plan cannot be saved."""
 
 
 class StalePlan(Exception):

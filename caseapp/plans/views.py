@@ -7,6 +7,7 @@ from flask_login import current_user
 from caseapp.cases.services import get_case
 from caseapp.clock import local_now
 from caseapp.contacts.services import contacts_for_case, next_planned
+from caseapp.editing import opened_version
 from caseapp.extensions import db
 from caseapp.plans import services
 from caseapp.plans.forms import PlanForm
@@ -53,10 +54,10 @@ def edit(case_id: str):
         try:
             services.save_plan(db.session, current_user, case, form.content(services.new_goal_key),
                                review_date=form.review_date.data, agreed=form.agreed.data,
-                               version=_int(form.version.data), grounds=decision.grounds)
+                               version=opened_version(form.version.data), grounds=decision.grounds)
         except services.StalePlan:
             plan = services.plan_for(db.session, case)
-            opened = _int(form.version.data)
+            opened = opened_version(form.version.data)
             conflict = [v for v in plan.versions if v.number > opened]
             form.version.data = str(plan.current.number)
             return render_template("plans/edit.html", case=case, form=form, errors=errors,
@@ -86,9 +87,3 @@ def pdf(case_id: str):
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="plan-{plan.current.number}.pdf"'})
 
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1

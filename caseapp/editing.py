@@ -1,0 +1,19 @@
+"""Shared pieces of saving with history: a refusal that carries messages for the user, and
+reading back the version number a form was opened at (optimistic locking)."""
+from __future__ import annotations
+
+
+class Refused(ValueError):
+    """The change cannot be saved; ``messages`` say why (translated, without personal data)."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def opened_version(value) -> int:
+    """The version number posted by a form; garbage never matches a real version."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
