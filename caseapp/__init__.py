@@ -112,11 +112,12 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.cases.views import bp as cases_bp
     from caseapp.contacts.views import bp as contacts_bp
     from caseapp.main.views import bp as main_bp
+    from caseapp.outcomes.views import bp as outcomes_bp
     from caseapp.participants.views import bp as participants_bp
     from caseapp.plans.views import bp as plans_bp
 
     for blueprint in (main_bp, auth_bp, participants_bp, cases_bp, plans_bp, contacts_bp,
-                      caseload_bp, audit_bp, admin_bp):
+                      outcomes_bp, caseload_bp, audit_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 
@@ -138,6 +139,7 @@ def register_template_helpers(app: Flask) -> None:
     from caseapp.auth.forms import PostForm
     from caseapp.cases.models import LABELS
     from caseapp.contacts.models import ACTION_LABELS, KIND_LABELS, PRESENT_LABELS, TOPIC_LABELS
+    from caseapp.outcomes.models import END_REASONS, OUTCOME_LABELS, PAID_WORK_KINDS
     from caseapp.participants.models import GENDER_LABELS, RELATION_LABELS
     from caseapp.plans.models import GOAL_STATUS_LABELS, RESPONSIBLE_LABELS
     from caseapp.main.forms import LanguageForm
@@ -158,5 +160,7 @@ def register_template_helpers(app: Flask) -> None:
                 "contact_topics": TOPIC_LABELS, "contact_actions": ACTION_LABELS,
                 "genders": GENDER_LABELS, "relations": RELATION_LABELS,
                 "goal_statuses": GOAL_STATUS_LABELS, "responsibles": RESPONSIBLE_LABELS,
+                "outcome_labels": OUTCOME_LABELS, "end_reasons": END_REASONS,
+                "paid_work_kinds": PAID_WORK_KINDS,
                 "format_date": format_date, "format_datetime": format_datetime, "current_locale": lambda: str(get_locale()),
                 "organisation_name": app.config["CASEAPP_ORGANISATION_NAME"]}

@@ -57,6 +57,13 @@ def _coordinator_unit_case(user, case) -> Answer:
     return None
 
 
+def _coordinator_when_worker_left(user, case) -> Answer:
+    """The unit's coordinator takes over a case's tasks once its worker is deactivated."""
+    if case is not None and case.unit_id in user.unit_ids and not case.worker.active:
+        return _allow("worker_left")
+    return None
+
+
 def _never(user, obj) -> Answer:
     return _deny()
 
@@ -91,6 +98,13 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
     Perm.PLAN_WRITE: {
         Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
         Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.OUTCOME_WRITE: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.COORDINATOR: _coordinator_when_worker_left,
         Role.PRIVACY_OFFICER: _never,
         Role.ADMIN: _never,
     },

@@ -244,6 +244,16 @@ class Factory:
         db.session.commit()
         return plan
 
+    def checkpoint(self, case, months=3, due_on=None):
+        """An open checkpoint of ``case``, due today unless ``due_on`` says otherwise."""
+        from caseapp.outcomes.models import Checkpoint
+
+        point = Checkpoint(case_id=case.id, participant_id=case.participant_id, months=months,
+                           due_on=due_on or START.date())
+        db.session.add(point)
+        db.session.commit()
+        return point
+
     def contact(self, case, note="Snakket om skolestart.", **fields):
         """A logged session in ``case`` (with its first revision), written by the case worker."""
         from caseapp.contacts.models import Contact, ContactRevision

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 import audit
 from caseapp.accounts.models import User
@@ -17,6 +18,19 @@ from caseapp.units.models import Unit
 IDENTITY_CATEGORIES = ("identity", "national_id")
 # What a worker sees on the case page besides identity.
 DETAIL_CATEGORIES = ("contact_details", "guardians", "placement", "contact_notes")
+
+
+class StaleCase(Exception):
+    """Someone changed the case after the user opened it; nothing was saved."""
+
+
+def flush_case(session: Session) -> None:
+    """Flush a change to a case; a concurrent change (version mismatch) raises ``StaleCase``."""
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise StaleCase() from None
 
 
 def create_case(session: Session, actor: User, participant: Participant, *, programme: str,

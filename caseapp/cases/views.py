@@ -6,6 +6,7 @@ from flask_login import current_user
 from caseapp.cases import services
 from caseapp.contacts.services import contacts_for_case
 from caseapp.extensions import db
+from caseapp.outcomes.services import checkpoints_for, outcomes_for
 from caseapp.plans.services import goal_texts, plan_for
 from consent.services import valid_basis
 from consent.purposes import Purpose
@@ -35,4 +36,7 @@ def detail(case_id: str):
     return render_template("cases/detail.html", case=case, grounds=decision.grounds,
                            details=details, contacts=contacts, basis=basis,
                            goal_texts=goal_texts(plan),
+                           outcomes=outcomes_for(db.session, case),
+                           checkpoints=checkpoints_for(db.session, case),
+                           may_outcome=bool(can(current_user, Perm.OUTCOME_WRITE, case)),
                            may_log=bool(can(current_user, Perm.CONTACT_WRITE, case)))

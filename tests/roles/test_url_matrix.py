@@ -33,6 +33,13 @@ EXPECTED = {
                                                       "work_leader": 404}, 403),
     "plans.pdf": ("GET", "/cases/{case}/plan.pdf", {"anonymous": LOGIN, "youth_mentor": 200,
                                                     "work_leader": 404}, 403),
+    "outcomes.record": ("GET", "/cases/{case}/outcomes/new", {"anonymous": LOGIN,
+                                                              "youth_mentor": 200,
+                                                              "work_leader": 404}, 403),
+    "outcomes.close": ("GET", "/cases/{case}/close", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                      "work_leader": 404}, 403),
+    "outcomes.checkpoint": ("GET", "/checkpoints/{checkpoint}", {"anonymous": LOGIN,
+                                                                 "youth_mentor": 200}, 404),
     "contacts.new": ("GET", "/cases/{case}/contacts/new", {"anonymous": LOGIN, "youth_mentor": 200,
                                                            "work_leader": 404}, 403),
     "contacts.edit": ("GET", "/contacts/{contact}/edit", {"anonymous": LOGIN, "youth_mentor": 200,
@@ -74,7 +81,9 @@ def world(factory):
     case = factory.case(users["youth_mentor"], unit)
     contact = factory.contact(case)
     factory.plan(case)
-    return {"users": users, "case": case, "other_user": other, "contact": contact}
+    checkpoint = factory.checkpoint(case)
+    return {"users": users, "case": case, "other_user": other, "contact": contact,
+            "checkpoint": checkpoint}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -87,7 +96,7 @@ def test_url_role_matrix(role, world, client, login):
         if endpoint in {"auth.logout", "main.language"}:
             continue  # these end or change the session; covered below and in test_login
         path = template.format(case=world["case"].id, other_user=world["other_user"].id,
-                               contact=world["contact"].id)
+                               contact=world["contact"].id, checkpoint=world["checkpoint"].id)
         expected = answers.get(role, default)
         if method == "POST":
             response = client.post(path, data={"csrf_token": client.csrf_token(token_page)})
