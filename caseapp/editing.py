@@ -17,3 +17,17 @@ def opened_version(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+def require_follow_up(session, participant_id, refusal: type[Refused] = Refused) -> None:
+    """Raise ``refusal`` with a clear message unless a basis for follow-up is valid now."""
+    from flask_babel import gettext as _
+
+    from consent import services as consent
+    from consent.purposes import Purpose
+
+    try:
+        consent.require(session, participant_id, Purpose.FOLLOW_UP)
+    except consent.NoValidBasis:
+        raise refusal([_("There is no valid consent or legal basis for follow-up of this "
+                         "person. Nothing was saved. Record a basis first.")]) from None

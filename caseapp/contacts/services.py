@@ -14,10 +14,8 @@ import audit
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import now
-from caseapp.editing import Refused
+from caseapp.editing import Refused, require_follow_up
 from caseapp.contacts.models import Contact, ContactRevision, RevisionAction
-from consent import services as consent
-from consent.purposes import Purpose
 
 NOTE_CATEGORIES = ("contact_notes",)
 
@@ -68,11 +66,7 @@ def contacts_for_case(session: Session, case: Case) -> list[Contact]:
 def _check_writable(session: Session, case: Case) -> None:
     if case.status == CaseStatus.CLOSED.value:
         raise ContactError([_("The case is closed. Sessions can no longer be logged or changed.")])
-    try:
-        consent.require(session, case.participant_id, Purpose.FOLLOW_UP)
-    except consent.NoValidBasis:
-        raise ContactError([_("There is no valid consent or legal basis for follow-up of this "
-                              "person. Nothing was saved. Record a basis first.")]) from None
+    require_follow_up(session, case.participant_id, ContactError)
 
 
 def _snapshot(session: Session, contact: Contact, action: RevisionAction, actor: User) -> None:

@@ -15,10 +15,8 @@ from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.cases.services import StaleCase, flush_case
 from caseapp.clock import now
-from caseapp.editing import Refused
+from caseapp.editing import Refused, require_follow_up
 from caseapp.outcomes.models import CHECKPOINT_MONTHS, Checkpoint, Outcome, add_months
-from consent import services as consent
-from consent.purposes import Purpose
 from roles import Role
 
 OUTCOME_CATEGORIES = ("outcome",)
@@ -35,14 +33,6 @@ class OutcomeData:
     paid_work_kind: str | None = None
     percent_of_full_time: int | None = None
     note: str | None = None
-
-
-def _require_basis(session: Session, case: Case) -> None:
-    try:
-        consent.require(session, case.participant_id, Purpose.FOLLOW_UP)
-    except consent.NoValidBasis:
-        raise OutcomeError([_("There is no valid consent or legal basis for follow-up of this "
-                              "person. Nothing was saved. Record a basis first.")]) from None
 
 
 def _add_outcome(session: Session, actor: User, case: Case, data: OutcomeData,
@@ -67,7 +57,7 @@ def record_outcome(session: Session, actor: User, case: Case, data: OutcomeData,
         raise OutcomeError([_("The case is closed. Answer its checkpoints instead.")])
     if data.occurred_on < case.started_on:
         raise OutcomeError([_("The outcome cannot be dated before the case started.")])
-    _require_basis(session, case)
+    require_follow_up(session, case.participant_id, OutcomeError)
     return _add_outcome(session, actor, case, data, grounds)
 
 
@@ -80,7 +70,7 @@ def close_case(session: Session, actor: User, case: Case, data: OutcomeData, *, 
         raise StaleCase()
     if ended_on < case.started_on:
         raise OutcomeError([_("The end date cannot be before the case started.")])
-    _require_basis(session, case)
+    require_follow_up(session, case.participant_id, OutcomeError)
     outcome = _add_outcome(session, actor, case, data, grounds)
     case.status, case.ended_on, case.end_reason = CaseStatus.CLOSED.value, ended_on, end_reason
     for months in CHECKPOINT_MONTHS:
@@ -97,7 +87,7 @@ def answer_checkpoint(session: Session, actor: User, checkpoint: Checkpoint, *, 
                       data: OutcomeData, grounds: str | None = None) -> Checkpoint:
     if checkpoint.answered_at is not None:
         raise OutcomeError([_("This checkpoint is already answered.")])
-    _require_basis(session, checkpoint.case)
+    require_follow_up(session, checkpoint.case.participant_id, OutcomeError)
     checkpoint.outcome = _add_outcome(session, actor, checkpoint.case, data, grounds)
     checkpoint.still_active = still_active
     checkpoint.answered_at, checkpoint.answered_by_id = now(), actor.id

@@ -14,10 +14,8 @@ import audit
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import now
-from caseapp.editing import Refused
+from caseapp.editing import Refused, require_follow_up
 from caseapp.plans.models import Goal, Plan, PlanContent, PlanVersion
-from consent import services as consent
-from consent.purposes import Purpose
 
 PLAN_CATEGORIES = ("plan",)
 
@@ -44,11 +42,7 @@ def save_plan(session: Session, actor: User, case: Case, content: PlanContent, *
     """Add a version. ``version`` is the number the user opened (0 for a new plan)."""
     if case.status == CaseStatus.CLOSED.value:
         raise PlanError([_("The case is closed. The plan can no longer be changed.")])
-    try:
-        consent.require(session, case.participant_id, Purpose.FOLLOW_UP)
-    except consent.NoValidBasis:
-        raise PlanError([_("There is no valid consent or legal basis for follow-up of this "
-                           "person. Nothing was saved. Record a basis first.")]) from None
+    require_follow_up(session, case.participant_id, PlanError)
     plan = plan_for(session, case)
     current = plan.current.number if plan and plan.current else 0
     if version != current:
