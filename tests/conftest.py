@@ -228,14 +228,15 @@ class Factory:
         db.session.commit()
         return record
 
-    def plan(self, case, goals=("Møte på skolen hver dag",), agreed=True):
-        """A first plan version for ``case`` with ``goals`` (target dates a month ahead)."""
+    def plan(self, case, goals=("Møte på skolen hver dag",), agreed=True, target=None):
+        """A first plan version for ``case`` with ``goals`` (target: a month ahead)."""
         from datetime import timedelta
 
         from caseapp.plans.models import Goal, Plan, PlanContent, PlanVersion
 
-        content = PlanContent([Goal(f"{i:032x}", text, START.date() + timedelta(days=30),
-                                    "in_progress") for i, text in enumerate(goals, 1)])
+        target = target or START.date() + timedelta(days=30)
+        content = PlanContent([Goal(f"{i:032x}", text, target, "in_progress")
+                               for i, text in enumerate(goals, 1)])
         plan = Plan(case_id=case.id, participant_id=case.participant_id, version=1)
         plan.versions.append(PlanVersion(participant_id=case.participant_id, number=1,
                                          content_json=content.to_json(), agreed_by_participant=agreed,

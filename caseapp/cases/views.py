@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from caseapp.cases import services
+from caseapp.cases.overview import worker_overview
 from caseapp.contacts.services import contacts_for_case
 from caseapp.extensions import db
 from caseapp.outcomes.services import checkpoints_for, outcomes_for
@@ -19,8 +20,9 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 @bp.route("/")
 @requires(Perm.CASE_LIST_OWN)
 def mine():
-    cases = services.cases_for_worker(db.session, current_user)
-    return render_template("cases/mine.html", cases=cases)
+    query = request.args.get("q", "")[:100]
+    rows = worker_overview(db.session, current_user, query)
+    return render_template("cases/mine.html", rows=rows, query=query)
 
 
 @bp.route("/<case_id>")
