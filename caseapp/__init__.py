@@ -115,9 +115,10 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.outcomes.views import bp as outcomes_bp
     from caseapp.participants.views import bp as participants_bp
     from caseapp.plans.views import bp as plans_bp
+    from caseapp.transitions.views import bp as transitions_bp
 
     for blueprint in (main_bp, auth_bp, participants_bp, cases_bp, plans_bp, contacts_bp,
-                      outcomes_bp, caseload_bp, audit_bp, admin_bp):
+                      transitions_bp, outcomes_bp, caseload_bp, audit_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 
@@ -144,6 +145,7 @@ def register_template_helpers(app: Flask) -> None:
     from caseapp.plans.models import GOAL_STATUS_LABELS, RESPONSIBLE_LABELS
     from caseapp.main.forms import LanguageForm
     from caseapp.units.models import UNIT_KIND_LABELS
+    from consent.purposes import PURPOSE_LABELS
     from roles import Perm, can
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -161,6 +163,6 @@ def register_template_helpers(app: Flask) -> None:
                 "genders": GENDER_LABELS, "relations": RELATION_LABELS,
                 "goal_statuses": GOAL_STATUS_LABELS, "responsibles": RESPONSIBLE_LABELS,
                 "outcome_labels": OUTCOME_LABELS, "end_reasons": END_REASONS,
-                "paid_work_kinds": PAID_WORK_KINDS,
+                "paid_work_kinds": PAID_WORK_KINDS, "consent_purposes": PURPOSE_LABELS,
                 "format_date": format_date, "format_datetime": format_datetime, "current_locale": lambda: str(get_locale()),
                 "organisation_name": app.config["CASEAPP_ORGANISATION_NAME"]}

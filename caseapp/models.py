@@ -7,5 +7,6 @@ from caseapp.contacts import models as contacts_models  # noqa: F401
 from caseapp.outcomes import models as outcomes_models  # noqa: F401
 from caseapp.participants import models as participants_models  # noqa: F401
 from caseapp.plans import models as plans_models  # noqa: F401
+from caseapp.transitions import models as transitions_models  # noqa: F401
 from caseapp.units import models as units_models  # noqa: F401
 from consent import models as consent_models  # noqa: F401

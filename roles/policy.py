@@ -95,6 +95,12 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.PRIVACY_OFFICER: _never,
         Role.ADMIN: _never,
     },
+    Perm.CASE_UPDATE: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
     Perm.PLAN_WRITE: {
         Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
         Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from caseapp.cases import services
 from caseapp.cases.overview import worker_overview
-from caseapp.contacts.services import contacts_for_case
+from caseapp.cases.timeline import timeline
 from caseapp.extensions import db
 from caseapp.outcomes.services import checkpoints_for, outcomes_for
 from caseapp.plans.services import goal_texts, plan_for
@@ -32,13 +32,13 @@ def detail(case_id: str):
     decision = authorize(Perm.CASE_VIEW, case)
     details = bool(can(current_user, Perm.CASE_NOTES_VIEW, case))
     services.open_case(db.session, current_user, case, decision.grounds, with_details=details)
-    contacts = contacts_for_case(db.session, case)
     basis = valid_basis(db.session, case.participant_id, Purpose.FOLLOW_UP)
     plan = plan_for(db.session, case) if details else None
     return render_template("cases/detail.html", case=case, grounds=decision.grounds,
-                           details=details, contacts=contacts, basis=basis,
+                           details=details, timeline=timeline(db.session, case), basis=basis,
                            goal_texts=goal_texts(plan),
                            outcomes=outcomes_for(db.session, case),
                            checkpoints=checkpoints_for(db.session, case),
                            may_outcome=bool(can(current_user, Perm.OUTCOME_WRITE, case)),
-                           may_log=bool(can(current_user, Perm.CONTACT_WRITE, case)))
+                           may_log=bool(can(current_user, Perm.CONTACT_WRITE, case)),
+                           may_update=bool(can(current_user, Perm.CASE_UPDATE, case)))
