@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.caseload.views import bp as caseload_bp
     from caseapp.cases.views import bp as cases_bp
     from caseapp.contacts.views import bp as contacts_bp
+    from caseapp.handovers.views import bp as handovers_bp
     from caseapp.main.views import bp as main_bp
     from caseapp.outcomes.views import bp as outcomes_bp
     from caseapp.participants.views import bp as participants_bp
@@ -118,7 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.transitions.views import bp as transitions_bp
 
     for blueprint in (main_bp, auth_bp, participants_bp, cases_bp, plans_bp, contacts_bp,
-                      transitions_bp, outcomes_bp, caseload_bp, audit_bp, admin_bp):
+                      transitions_bp, outcomes_bp, handovers_bp, caseload_bp, audit_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

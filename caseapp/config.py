@@ -61,6 +61,8 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_CONTACT_TOPICS": ["school", "work_training", "language", "health", "economy",
                                "leisure", "family", "housing", "transport", "social"],
     "CASEAPP_NO_CONTACT_DAYS": 14,
+    # After a handover the sender may read the case (not change it) for this many days.
+    "CASEAPP_HANDOVER_READ_DAYS": 14,
 }
 
 # Keys a deployment may set, with the type each must have.

@@ -4,6 +4,7 @@ from caseapp.accounts import models as accounts_models  # noqa: F401
 from caseapp.auth import models as auth_models  # noqa: F401
 from caseapp.cases import models as cases_models  # noqa: F401
 from caseapp.contacts import models as contacts_models  # noqa: F401
+from caseapp.handovers import models as handovers_models  # noqa: F401
 from caseapp.outcomes import models as outcomes_models  # noqa: F401
 from caseapp.participants import models as participants_models  # noqa: F401
 from caseapp.plans import models as plans_models  # noqa: F401

@@ -15,6 +15,7 @@ class Perm(StrEnum):
     CASE_NOTES_VIEW = "case.notes_view"  # contact details, guardians and session notes (object)
     PARTICIPANT_REGISTER = "participant.register"  # register a person and open a case
     CASE_UPDATE = "case.update"  # transitions, placements, handover of one's own case (object)
+    CASE_REASSIGN = "case.reassign"  # coordinator: another worker in the same unit (object)
     PLAN_WRITE = "plan.write"  # save a new version of a case's follow-up plan (object-level)
     OUTCOME_WRITE = "outcome.write"  # record outcomes, close a case, answer checkpoints (object)
     CONTACT_WRITE = "contact.write"  # log, edit and delete sessions in a case (object-level)

@@ -57,6 +57,22 @@ def _coordinator_unit_case(user, case) -> Answer:
     return None
 
 
+def _former_worker(role: Role) -> Rule:
+    """After a handover the sender may read the case for the configured time."""
+    own = _worker_own_case(role)
+
+    def rule(user, case) -> Answer:
+        from caseapp.clock import now
+        from caseapp.handovers.services import sender_may_read
+
+        answer = own(user, case)
+        if answer is None and case is not None and sender_may_read(case, user, now()):
+            return _allow("handover_sender")
+        return answer
+
+    return rule
+
+
 def _coordinator_when_worker_left(user, case) -> Answer:
     """The unit's coordinator takes over a case's tasks once its worker is deactivated."""
     if case is not None and case.unit_id in user.unit_ids and not case.worker.active:
@@ -76,16 +92,16 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.WORK_LEADER: _any_user("own_caseload"),
     },
     Perm.CASE_VIEW: {
-        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
-        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.YOUTH_MENTOR: _former_worker(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _former_worker(Role.WORK_LEADER),
         Role.COORDINATOR: _coordinator_unit_case,
         Role.PRIVACY_OFFICER: _never,  # metadata only, never case content
         Role.ADMIN: _never,  # no personal data of young people
     },
     # Coordinators see the case's metadata and identity, not notes (that needs a logged reason).
     Perm.CASE_NOTES_VIEW: {
-        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
-        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.YOUTH_MENTOR: _former_worker(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _former_worker(Role.WORK_LEADER),
         Role.PRIVACY_OFFICER: _never,
         Role.ADMIN: _never,
     },
@@ -98,6 +114,11 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
     Perm.CASE_UPDATE: {
         Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
         Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.CASE_REASSIGN: {
+        Role.COORDINATOR: _coordinator_unit_case,
         Role.PRIVACY_OFFICER: _never,
         Role.ADMIN: _never,
     },

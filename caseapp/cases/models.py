@@ -84,3 +84,5 @@ class Case(db.Model):
     participant: Mapped[Participant] = relationship()
     unit: Mapped[Unit] = relationship()
     worker: Mapped[User] = relationship()
+    handovers: Mapped[list["Handover"]] = relationship(  # noqa: F821 (caseapp.handovers)
+        order_by="Handover.created_at", viewonly=True)

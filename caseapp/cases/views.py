@@ -6,6 +6,7 @@ from flask_login import current_user
 from caseapp.cases import services
 from caseapp.cases.overview import worker_overview
 from caseapp.cases.timeline import timeline
+from caseapp.handovers.services import hidden_before
 from caseapp.extensions import db
 from caseapp.outcomes.services import checkpoints_for, outcomes_for
 from caseapp.plans.services import goal_texts, plan_for
@@ -35,7 +36,10 @@ def detail(case_id: str):
     basis = valid_basis(db.session, case.participant_id, Purpose.FOLLOW_UP)
     plan = plan_for(db.session, case) if details else None
     return render_template("cases/detail.html", case=case, grounds=decision.grounds,
-                           details=details, timeline=timeline(db.session, case), basis=basis,
+                           details=details, basis=basis,
+                           timeline=timeline(db.session, case, hidden_before(case, current_user)),
+                           handover_note=next((h for h in reversed(case.handovers)
+                                               if h.to_worker_id == current_user.id and h.note), None),
                            goal_texts=goal_texts(plan),
                            outcomes=outcomes_for(db.session, case),
                            checkpoints=checkpoints_for(db.session, case),

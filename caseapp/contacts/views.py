@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,6 +12,7 @@ from caseapp.contacts import services
 from caseapp.contacts.forms import ContactForm
 from caseapp.editing import opened_version
 from caseapp.extensions import db
+from caseapp.handovers.services import hidden_before
 from caseapp.plans.services import goal_texts, plan_for
 from roles import Perm
 from roles.guards import authorize, requires
@@ -37,6 +38,9 @@ def _offer_goals(form: ContactForm, case, linked: list[str] = ()) -> None:
 def _load_contact(contact_id: str, perm: Perm):
     contact = services.get_contact(db.session, contact_id)
     decision = authorize(perm, contact.case if contact else None)
+    hidden = hidden_before(contact.case, current_user)
+    if hidden is not None and contact.created_at < hidden:
+        abort(404)  # from before a cross-organisation handover: not shared
     return contact, decision
 
 
