@@ -139,11 +139,18 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.breakglass.views import bp as breakglass_bp
     from caseapp.caseload.views import bp as caseload_bp
     from caseapp.cases.views import bp as cases_bp
+    from caseapp.contacts.views import bp as contacts_bp
+    from caseapp.handovers.views import bp as handovers_bp
     from caseapp.main.views import bp as main_bp
+    from caseapp.outcomes.views import bp as outcomes_bp
+    from caseapp.participants.views import bp as participants_bp
+    from caseapp.plans.views import bp as plans_bp
+    from caseapp.transitions.views import bp as transitions_bp
     from consent.views import bp as consent_bp
 
-    for blueprint in (main_bp, auth_bp, cases_bp, caseload_bp, consent_bp, audit_bp, admin_bp,
-                      breakglass_bp):
+    for blueprint in (main_bp, auth_bp, participants_bp, cases_bp, plans_bp, contacts_bp,
+                      transitions_bp, outcomes_bp, handovers_bp, caseload_bp, consent_bp,
+                      audit_bp, breakglass_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 
@@ -160,12 +167,17 @@ def register_request_transaction(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, get_locale
+    from flask_babel import format_date, format_datetime, get_locale
 
     from caseapp.auth.forms import PostForm
     from caseapp.cases.models import LABELS
+    from caseapp.contacts.models import ACTION_LABELS, KIND_LABELS, PRESENT_LABELS, TOPIC_LABELS
+    from caseapp.outcomes.models import END_REASONS, OUTCOME_LABELS, PAID_WORK_KINDS
+    from caseapp.participants.models import GENDER_LABELS, RELATION_LABELS
+    from caseapp.plans.models import GOAL_STATUS_LABELS, RESPONSIBLE_LABELS
     from caseapp.main.forms import LanguageForm
     from caseapp.units.models import UNIT_KIND_LABELS
+    from consent.purposes import PURPOSE_LABELS
     from roles import Perm, can
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -178,5 +190,11 @@ def register_template_helpers(app: Flask) -> None:
                 # header forms never read the request body (error pages render them too)
                 "logout_form": lambda: PostForm(formdata=None),
                 "language_form": lambda: LanguageForm(formdata=None),
-                "format_date": format_date, "current_locale": lambda: str(get_locale()),
+                "contact_kinds": KIND_LABELS, "contact_present": PRESENT_LABELS,
+                "contact_topics": TOPIC_LABELS, "contact_actions": ACTION_LABELS,
+                "genders": GENDER_LABELS, "relations": RELATION_LABELS,
+                "goal_statuses": GOAL_STATUS_LABELS, "responsibles": RESPONSIBLE_LABELS,
+                "outcome_labels": OUTCOME_LABELS, "end_reasons": END_REASONS,
+                "paid_work_kinds": PAID_WORK_KINDS, "consent_purposes": PURPOSE_LABELS,
+                "format_date": format_date, "format_datetime": format_datetime, "current_locale": lambda: str(get_locale()),
                 "organisation_name": app.config["CASEAPP_ORGANISATION_NAME"]}

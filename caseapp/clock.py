@@ -39,3 +39,22 @@ def now() -> datetime:
     if has_app_context():
         return current_app.extensions[EXTENSION_KEY].now()
     return SystemClock().now()
+
+
+def local_now() -> datetime:
+    """The app's time in the user's time zone (Europe/Oslo by default), naive: for form defaults."""
+    return to_local(now())
+
+
+def from_local(at: datetime) -> datetime:
+    """A naive time the user entered (their time zone) as naive UTC, for storing."""
+    from flask_babel import to_utc
+
+    return to_utc(at)
+
+
+def to_local(at: datetime) -> datetime:
+    """A stored naive-UTC time in the user's time zone, naive: for form fields."""
+    from flask_babel import to_user_timezone
+
+    return to_user_timezone(at).replace(tzinfo=None)

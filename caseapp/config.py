@@ -73,6 +73,14 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
     "CASEAPP_LANGUAGES": ["nb", "en"],
     "CASEAPP_ENV": "production",
+    # Case following: tracks per programme ({} = the defaults in caseapp.cases.models), the
+    # topics a session can be tagged with, and when a case counts as "no contact lately".
+    "CASEAPP_TRACKS": {},
+    "CASEAPP_CONTACT_TOPICS": ["school", "work_training", "language", "health", "economy",
+                               "leisure", "family", "housing", "transport", "social"],
+    "CASEAPP_NO_CONTACT_DAYS": 14,
+    # After a handover the sender may read the case (not change it) for this many days.
+    "CASEAPP_HANDOVER_READ_DAYS": 14,
 }
 
 # Keys a deployment may set, with the type each must have.
@@ -194,6 +202,10 @@ def _validate(settings: dict[str, Any]) -> None:
         raise ConfigError("CASEAPP_CONSENT_MATURE_AGE must be between 1 and CASEAPP_CONSENT_ADULT_AGE.")
     if settings["CASEAPP_CONSENT_GUARDIANS_REQUIRED"] not in (1, 2):
         raise ConfigError("CASEAPP_CONSENT_GUARDIANS_REQUIRED must be 1 or 2.")
+    if not settings["CASEAPP_CONTACT_TOPICS"]:
+        raise ConfigError("CASEAPP_CONTACT_TOPICS must name at least one topic.")
+    if settings["CASEAPP_NO_CONTACT_DAYS"] <= 0:
+        raise ConfigError("CASEAPP_NO_CONTACT_DAYS must be greater than zero.")
     languages = settings["CASEAPP_LANGUAGES"]
     if settings["BABEL_DEFAULT_LOCALE"] not in languages or not set(languages) <= {"nb", "en"}:
         raise ConfigError("CASEAPP_LANGUAGES may hold nb and en, and must include the default locale.")

@@ -14,6 +14,13 @@ class Perm(StrEnum):
     CASE_VIEW = "case.view"  # open one case (object-level)
     BREAK_GLASS = "case.break_glass"  # open a case outside need-to-know, with a reason
     BREAK_GLASS_REVIEW = "audit.break_glass_review"  # the privacy officer's review list
+    CASE_NOTES_VIEW = "case.notes_view"  # contact details, guardians and session notes (object)
+    PARTICIPANT_REGISTER = "participant.register"  # register a person and open a case
+    CASE_UPDATE = "case.update"  # transitions, placements, handover of one's own case (object)
+    CASE_REASSIGN = "case.reassign"  # coordinator: another worker in the same unit (object)
+    PLAN_WRITE = "plan.write"  # save a new version of a case's follow-up plan (object-level)
+    OUTCOME_WRITE = "outcome.write"  # record outcomes, close a case, answer checkpoints (object)
+    CONTACT_WRITE = "contact.write"  # log, edit and delete sessions in a case (object-level)
     CASELOAD_VIEW = "caseload.view"  # coordinator's units, metadata only
     AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
     AUDIT_EXPORT = "audit.export"  # a search of the audit log as CSV (metadata only)

@@ -80,6 +80,22 @@ def _worker_of_participant(role: Role) -> Rule:
     return rule
 
 
+def _former_worker(role: Role) -> Rule:
+    """After a handover the sender may read the case for the configured time."""
+    own = _worker_own_case(role)
+
+    def rule(user, case) -> Answer:
+        from caseapp.clock import now
+        from caseapp.handovers.services import sender_may_read
+
+        answer = own(user, case)
+        if answer is None and case is not None and sender_may_read(case, user, now()):
+            return _allow("handover_sender")
+        return answer
+
+    return rule
+
+
 def _break_glass(user, case) -> Answer:
     """An unexpired break-glass access the user opened with a written reason."""
     from caseapp.breakglass.services import active_access
@@ -110,6 +126,13 @@ def _coordinator_of_participant(user, participant) -> Answer:
     return None
 
 
+def _coordinator_when_worker_left(user, case) -> Answer:
+    """The unit's coordinator takes over a case's tasks once its worker is deactivated."""
+    if case is not None and case.unit_id in user.unit_ids and not case.worker.active:
+        return _allow("worker_left")
+    return None
+
+
 def _never(user, obj) -> Answer:
     return _deny()
 
@@ -122,8 +145,8 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.WORK_LEADER: _any_user("own_caseload"),
     },
     Perm.CASE_VIEW: {
-        Role.YOUTH_MENTOR: _first(_worker_own_case(Role.YOUTH_MENTOR), _break_glass),
-        Role.WORK_LEADER: _first(_worker_own_case(Role.WORK_LEADER), _break_glass),
+        Role.YOUTH_MENTOR: _first(_former_worker(Role.YOUTH_MENTOR), _break_glass),
+        Role.WORK_LEADER: _first(_former_worker(Role.WORK_LEADER), _break_glass),
         Role.COORDINATOR: _first(_coordinator_unit_case, _break_glass),
         Role.PRIVACY_OFFICER: _never,  # metadata only, never case content
         Role.ADMIN: _never,  # no personal data of young people
@@ -136,6 +159,51 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.ADMIN: _never,
     },
     Perm.BREAK_GLASS_REVIEW: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
+    # Coordinators see the case's metadata and identity, not notes (that needs a logged reason).
+    # Break-glass (a written, reviewed reason) opens the notes too.
+    Perm.CASE_NOTES_VIEW: {
+        Role.YOUTH_MENTOR: _first(_former_worker(Role.YOUTH_MENTOR), _break_glass),
+        Role.WORK_LEADER: _first(_former_worker(Role.WORK_LEADER), _break_glass),
+        Role.COORDINATOR: _break_glass,
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.PARTICIPANT_REGISTER: {
+        Role.YOUTH_MENTOR: _any_user("own_caseload"),
+        Role.WORK_LEADER: _any_user("own_caseload"),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.CASE_UPDATE: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.CASE_REASSIGN: {
+        Role.COORDINATOR: _coordinator_unit_case,
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.PLAN_WRITE: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.OUTCOME_WRITE: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.COORDINATOR: _coordinator_when_worker_left,
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
+    Perm.CONTACT_WRITE: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
     Perm.CASELOAD_VIEW: {
         Role.COORDINATOR: _any_user("coordinator_review"),
         Role.ADMIN: _never,

@@ -267,6 +267,72 @@ class Factory:
         db.session.commit()
         return case
 
+    def consent(self, participant, purpose="follow_up", organisation=None):
+        """A follow-up basis (consent given today) for ``participant``."""
+        from consent.services import grant
+
+        # The young person and a guardian together: valid at any age under the default rules.
+        record = grant(db.session, participant_id=participant.id, purpose=purpose,
+                       organisation_id=getattr(organisation, "id", None),
+                       given_by="subject_and_guardians",
+                       guardians=[{"name": "Foresatt Testesen", "relation": "mother"}])
+        db.session.commit()
+        return record
+
+    def plan(self, case, goals=("Møte på skolen hver dag",), agreed=True, target=None):
+        """A first plan version for ``case`` with ``goals`` (target: a month ahead)."""
+        from datetime import timedelta
+
+        from caseapp.plans.models import Goal, Plan, PlanContent, PlanVersion
+
+        target = target or START.date() + timedelta(days=30)
+        content = PlanContent([Goal(f"{i:032x}", text, target, "in_progress")
+                               for i, text in enumerate(goals, 1)])
+        plan = Plan(case_id=case.id, participant_id=case.participant_id, version=1)
+        plan.versions.append(PlanVersion(participant_id=case.participant_id, number=1,
+                                         content_json=content.to_json(), agreed_by_participant=agreed,
+                                         saved_by_id=case.worker_id))
+        db.session.add(plan)
+        db.session.commit()
+        return plan
+
+    def checkpoint(self, case, months=3, due_on=None):
+        """An open checkpoint of ``case``, due today unless ``due_on`` says otherwise."""
+        from caseapp.outcomes.models import Checkpoint
+
+        point = Checkpoint(case_id=case.id, participant_id=case.participant_id, months=months,
+                           due_on=due_on or START.date())
+        db.session.add(point)
+        db.session.commit()
+        return point
+
+    def contact(self, case, note="Snakket om skolestart.", **fields):
+        """A logged session in ``case`` (with its first revision), written by the case worker."""
+        from caseapp.contacts.models import Contact, ContactRevision
+
+        values = {"occurred_at": START, "duration_minutes": 45, "kind": "individual",
+                  "present": "participant", "topics": "school", "note": note, **fields}
+        contact = Contact(case_id=case.id, participant_id=case.participant_id,
+                          created_by_id=case.worker_id, **values)
+        contact.revisions.append(ContactRevision(participant_id=case.participant_id, number=1,
+                                                 action="created", saved_by_id=case.worker_id,
+                                                 **values))
+        db.session.add(contact)
+        db.session.commit()
+        return contact
+
+
+@pytest.fixture
+def school(factory):
+    """A lower secondary school (case-following tests)."""
+    return factory.unit("Lund ungdomsskole")
+
+
+@pytest.fixture
+def mentor(factory, school):
+    """A youth mentor working at ``school``."""
+    return factory.user("youth_mentor", [school])
+
 
 def totp_now(user, clock) -> str:
     return pyotp.TOTP(user.totp_secret).at(clock.now().replace(tzinfo=UTC))

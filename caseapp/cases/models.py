@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import User
 from caseapp.clock import now
+from caseapp.crypto.fields import EncryptedText
 from caseapp.extensions import db
 from caseapp.participants.models import Participant
 from caseapp.units.models import Unit
@@ -46,6 +47,14 @@ LABELS = {
 }
 
 
+def tracks_for(programme: str) -> tuple[str, ...]:
+    """The tracks of ``programme``: the configured list (``CASEAPP_TRACKS``) or the default."""
+    from flask import current_app
+
+    configured = current_app.config.get("CASEAPP_TRACKS") or {}
+    return tuple(configured.get(programme) or TRACKS.get(Programme(programme), ()))
+
+
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
@@ -60,10 +69,20 @@ class Case(db.Model):
     unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
     worker_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(10), default=CaseStatus.ACTIVE.value)
+    # Where the young person is: the school (youth mentor) or the workplace (work leader), and
+    # the grade or education programme. Free text, so encrypted.
+    school_or_workplace: Mapped[str | None] = mapped_column(EncryptedText("cases.school_or_workplace"))
+    grade_or_programme: Mapped[str | None] = mapped_column(EncryptedText("cases.grade_or_programme"))
     started_on: Mapped[date]
     ended_on: Mapped[date | None]
+    end_reason: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    version: Mapped[int] = mapped_column(default=1)  # optimistic locking of edits
+
+    __mapper_args__ = {"version_id_col": version}
 
     participant: Mapped[Participant] = relationship()
     unit: Mapped[Unit] = relationship()
     worker: Mapped[User] = relationship()
+    handovers: Mapped[list["Handover"]] = relationship(  # noqa: F821 (caseapp.handovers)
+        order_by="Handover.created_at", viewonly=True)

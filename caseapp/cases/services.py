@@ -3,16 +3,50 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 import audit
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
+from caseapp.participants.models import Participant
 from caseapp.units.models import Unit
 
 IDENTITY_CATEGORIES = ("identity", "national_id")
+# What a worker sees on the case page besides identity.
+DETAIL_CATEGORIES = ("contact_details", "guardians", "placement", "contact_notes")
+
+
+class StaleCase(Exception):
+    """Someone changed the case after the user opened it; nothing was saved."""
+
+
+def flush_case(session: Session) -> None:
+    """Flush a change to a case; a concurrent change (version mismatch) raises ``StaleCase``."""
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise StaleCase() from None
+
+
+def create_case(session: Session, actor: User, participant: Participant, *, programme: str,
+                track: str, unit: Unit, started_on: date, school_or_workplace: str | None = None,
+                grade_or_programme: str | None = None) -> Case:
+    """Open a case with ``actor`` as the responsible worker."""
+    case = Case(participant=participant, programme=programme, track=track, unit_id=unit.id,
+                worker_id=actor.id, started_on=started_on,
+                school_or_workplace=(school_or_workplace or "").strip() or None,
+                grade_or_programme=(grade_or_programme or "").strip() or None)
+    session.add(case)
+    session.flush()
+    audit.record("case.create", actor=actor, object_type="case", object_id=case.id,
+                 subject_id=participant.id, categories=["placement"], grounds="own_caseload",
+                 details={"programme": programme, "track": track})
+    return case
 
 
 def cases_for_worker(session: Session, worker: User, include_closed: bool = False) -> list[Case]:
@@ -33,10 +67,13 @@ def get_case(session: Session, case_id: str) -> Case | None:
     return session.get(Case, uid)
 
 
-def open_case(session: Session, actor: User, case: Case, grounds: str) -> Case:
-    """Record that ``actor`` opened ``case`` (identity shown) and return it for display."""
+def open_case(session: Session, actor: User, case: Case, grounds: str,
+              with_details: bool = False) -> Case:
+    """Record that ``actor`` opened ``case`` (identity shown, and with ``with_details`` the
+    contact details, guardians and session notes) and return it for display."""
+    categories = IDENTITY_CATEGORIES + (DETAIL_CATEGORIES if with_details else ())
     audit.record("case.view", actor=actor, object_type="case", object_id=case.id,
-                 subject_id=case.participant_id, categories=IDENTITY_CATEGORIES, grounds=grounds)
+                 subject_id=case.participant_id, categories=categories, grounds=grounds)
     return case
 
 

@@ -187,6 +187,9 @@ def _open_in_batches(orm_execute_state):
         batch = g.get(BATCH)
     finally:
         g.pop(BATCH, None)
+    # Only rows that hold sealed values need their keys (a row just written holds plain ones).
+    batch = [state for state in batch or []
+             if any(isinstance(state.dict.get(key), bytes) for key in SPECS[state.mapper.class_].columns)]
     if batch:
         specs = [(state, SPECS[state.mapper.class_]) for state in batch]
         keyring.preload({owner_of(state, spec) for state, spec in specs})

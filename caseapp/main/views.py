@@ -6,8 +6,11 @@ from sqlalchemy import text
 
 from audit.services import recent_events
 from caseapp.accounts.services import list_users
-from caseapp.cases.services import cases_for_worker, caseload_for_units
+from caseapp.cases.services import caseload_for_units
+from caseapp.cases.overview import worker_overview
+from caseapp.clock import local_now
 from caseapp.extensions import db
+from caseapp.outcomes.services import due_checkpoints
 from caseapp.main.forms import LanguageForm
 from caseapp.security import safe_next
 from caseapp.units.services import all_units
@@ -23,7 +26,9 @@ def start():
     """One page, with a section for each role the user holds."""
     sections = {}
     if can(current_user, Perm.CASE_LIST_OWN):
-        sections["cases"] = cases_for_worker(db.session, current_user)
+        sections["cases"] = worker_overview(db.session, current_user)
+    if can(current_user, Perm.CASE_LIST_OWN) or can(current_user, Perm.CASELOAD_VIEW):
+        sections["checkpoints"] = due_checkpoints(db.session, current_user, local_now().date())
     if can(current_user, Perm.CASELOAD_VIEW):
         sections["caseload"] = caseload_for_units(db.session, list(current_user.units))
     if can(current_user, Perm.AUDIT_VIEW):

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.clock import now
 from caseapp.crypto.fields import EncryptedText
@@ -20,6 +20,29 @@ class Gender(StrEnum):
     UNKNOWN = "unknown"
 
 
+GENDER_LABELS = {
+    "female": _l("Female"),
+    "male": _l("Male"),
+    "other": _l("Other"),
+    "unknown": _l("Not stated"),
+}
+
+
+class GuardianRelation(StrEnum):
+    MOTHER = "mother"
+    FATHER = "father"
+    OTHER_GUARDIAN = "other_guardian"
+    CHILD_WELFARE = "child_welfare"
+
+
+RELATION_LABELS = {
+    "mother": _l("Mother"),
+    "father": _l("Father"),
+    "other_guardian": _l("Other guardian"),
+    "child_welfare": _l("Child welfare service"),
+}
+
+
 class Participant(db.Model):
     """A young person followed. Identity is encrypted; statistics use the plain attributes."""
 
@@ -30,12 +53,19 @@ class Participant(db.Model):
     given_name: Mapped[str] = mapped_column(EncryptedText("participants.given_name"))
     family_name: Mapped[str] = mapped_column(EncryptedText("participants.family_name"))
     national_id: Mapped[str] = mapped_column(EncryptedText("participants.national_id"))
+    phone: Mapped[str | None] = mapped_column(EncryptedText("participants.phone"))
+    email: Mapped[str | None] = mapped_column(EncryptedText("participants.email"))
+    address: Mapped[str | None] = mapped_column(EncryptedText("participants.address"))
     # Statistical attributes: no direct identifiers, used by reports without decryption.
     birth_year: Mapped[int]
     gender: Mapped[str] = mapped_column(String(10), default=Gender.UNKNOWN.value)
     minority_language: Mapped[bool] = mapped_column(default=False)
     home_municipality: Mapped[str | None] = mapped_column(String(4))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+
+    guardians: Mapped[list["Guardian"]] = relationship(
+        back_populates="participant", order_by="Guardian.created_at", cascade="all, delete-orphan")
 
     @property
     def erased(self) -> bool:
@@ -62,3 +92,19 @@ class ParticipantIndex(db.Model):
         ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[int]
+
+
+class Guardian(db.Model):
+    """A guardian (foresatt) of a participant: relation plain, identity and contact encrypted."""
+
+    __tablename__ = "guardians"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(EncryptedText("guardians.name"))
+    phone: Mapped[str | None] = mapped_column(EncryptedText("guardians.phone"))
+    email: Mapped[str | None] = mapped_column(EncryptedText("guardians.email"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    participant: Mapped[Participant] = relationship(back_populates="guardians")

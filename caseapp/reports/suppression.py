@@ -29,6 +29,8 @@ class SuppressedTable:
     counts: list[list[int]]
     primary: set[Entry] = field(default_factory=set)
     secondary: set[Entry] = field(default_factory=set)
+    # Too small to publish at all: every entry is hidden and still some could be worked out.
+    withheld: bool = False
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -47,6 +49,8 @@ class SuppressedTable:
 
     def cell(self, r: int, c: int) -> str:
         """Text for a cell; ``r == rows`` / ``c == cols`` address the totals."""
+        if self.withheld:
+            return SECONDARY
         if (r, c) in self.primary:
             return PRIMARY
         if (r, c) in self.secondary:
@@ -122,6 +126,9 @@ def suppress(counts: list[list[int]]) -> SuppressedTable:
         candidates = [e for e in _line_mates(target, rows, cols) if e not in table.hidden]
         if not candidates:  # everything around it is hidden already: hide nothing less
             candidates = [e for e in _entries(rows, cols) if e not in table.hidden]
+        if not candidates:  # all hidden and the bounds still give a value away
+            table.withheld = True
+            return table
         # Hide the smallest published entry next to it (prefer cells over totals).
         table.secondary.add(min(candidates, key=lambda e: (e[0] == rows or e[1] == cols,
                                                           table.value(e) == 0, table.value(e), e)))

@@ -42,6 +42,9 @@ tables = st.integers(1, 4).flatmap(lambda rows: st.integers(1, 4).flatmap(
 def test_no_suppressed_entry_can_be_derived(counts):
     table = suppress(counts)
     rows, cols = table.shape
+    if table.withheld:  # nothing is published
+        assert {table.cell(r, c) for r in range(rows + 1) for c in range(cols + 1)} == {SECONDARY}
+        return
     for r in range(rows + 1):
         for c in range(cols + 1):
             value = table.value((r, c))
@@ -50,3 +53,8 @@ def test_no_suppressed_entry_can_be_derived(counts):
     for entry, (low, high) in feasible_ranges(table).items():
         assert high > low, f"{entry} of {counts} can be recomputed"
         assert low <= table.value(entry) <= high
+
+
+def test_a_table_too_small_to_publish_is_withheld():
+    table = suppress([[1, 1], [1, 1]])
+    assert table.withheld and table.cell(2, 2) == SECONDARY

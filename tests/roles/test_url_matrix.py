@@ -28,6 +28,42 @@ EXPECTED = {
     "cases.mine": ("GET", "/cases/", {"anonymous": LOGIN, "youth_mentor": 200, "work_leader": 200}, 403),
     "cases.detail": ("GET", "/cases/{case}", {"anonymous": LOGIN, "youth_mentor": 200,
                                               "coordinator": 200}, 404),
+    "participants.new": ("GET", "/participants/new", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                      "work_leader": 200}, 403),
+    "plans.show": ("GET", "/cases/{case}/plan", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                 "work_leader": 404}, 403),
+    "plans.edit": ("GET", "/cases/{case}/plan/edit", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                      "work_leader": 404}, 403),
+    "plans.pdf": ("GET", "/cases/{case}/plan.pdf", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                    "work_leader": 404}, 403),
+    "transitions.new_transition": ("GET", "/cases/{case}/transitions/new",
+                                   {"anonymous": LOGIN, "youth_mentor": 200, "work_leader": 404},
+                                   403),
+    "transitions.new_placement": ("GET", "/cases/{case}/placements/new",
+                                  {"anonymous": LOGIN, "youth_mentor": 200, "work_leader": 404},
+                                  403),
+    "handovers.handover": ("GET", "/cases/{case}/handover", {"anonymous": LOGIN,
+                                                             "youth_mentor": 200,
+                                                             "work_leader": 404}, 403),
+    "handovers.reassign": ("GET", "/cases/{case}/reassign", {"anonymous": LOGIN,
+                                                             "coordinator": 200}, 403),
+    "outcomes.record": ("GET", "/cases/{case}/outcomes/new", {"anonymous": LOGIN,
+                                                              "youth_mentor": 200,
+                                                              "work_leader": 404}, 403),
+    "outcomes.close": ("GET", "/cases/{case}/close", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                      "work_leader": 404}, 403),
+    "outcomes.checkpoint": ("GET", "/checkpoints/{checkpoint}", {"anonymous": LOGIN,
+                                                                 "youth_mentor": 200}, 404),
+    "contacts.new": ("GET", "/cases/{case}/contacts/new", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                           "work_leader": 404}, 403),
+    "contacts.edit": ("GET", "/contacts/{contact}/edit", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                          "work_leader": 404}, 403),
+    "contacts.history": ("GET", "/contacts/{contact}/history", {"anonymous": LOGIN,
+                                                                "youth_mentor": 200,
+                                                                "work_leader": 404}, 403),
+    "contacts.delete": ("POST", "/contacts/{contact}/delete", {"anonymous": LOGIN,
+                                                               "youth_mentor": 302,
+                                                               "work_leader": 404}, 403),
     "caseload.overview": ("GET", "/caseload/", {"anonymous": LOGIN, "coordinator": 200}, 403),
     "audit.events": ("GET", "/audit/", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "audit.export": ("GET", "/audit/export.csv", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
@@ -79,7 +115,11 @@ def world(factory):
     consent = grant(db.session, participant_id=case.participant_id, purpose="follow_up",
                     given_by="guardians", guardians=[{"name": "Mor", "relation": "mor"}])
     db.session.commit()
-    return {"users": users, "case": case, "other_user": other, "consent": consent}
+    contact = factory.contact(case)
+    factory.plan(case)
+    checkpoint = factory.checkpoint(case)
+    return {"users": users, "case": case, "other_user": other, "contact": contact,
+            "checkpoint": checkpoint, "consent": consent}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -93,7 +133,8 @@ def test_url_role_matrix(role, world, client, login):
             continue  # these end or change the session; covered below and in test_login
         path = template.format(case=world["case"].id, other_user=world["other_user"].id,
                                participant=world["case"].participant_id,
-                               consent=world["consent"].id)
+                               consent=world["consent"].id, contact=world["contact"].id,
+                               checkpoint=world["checkpoint"].id)
         expected = answers.get(role, default)
         if method == "POST":
             response = client.post(path, data={"csrf_token": client.csrf_token(token_page)})

@@ -1,0 +1,74 @@
+""""Mine saker": each active case with what needs attention. Listing is not a view of a
+person (no audit per row); only plain columns and the plan's goals are read."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseapp.accounts.models import User
+from caseapp.cases.models import Case
+from caseapp.cases.services import cases_for_worker
+from caseapp.clock import local_now, now
+from caseapp.contacts.models import Contact
+from caseapp.participants.lookup import find_by_name
+from caseapp.plans.models import Plan
+from consent.models import ConsentRecord
+from consent.purposes import Purpose
+
+
+@dataclass
+class CaseRow:
+    case: Case
+    last_contact: datetime | None
+    next_session: date | None
+    overdue_goals: int
+    basis_valid: bool
+    days_since_contact: int | None
+    no_contact_lately: bool
+
+
+def overview(session: Session, worker: User, *, today: date, at: datetime, threshold_days: int,
+             query: str = "") -> list[CaseRow]:
+    cases = cases_for_worker(session, worker)
+    if query.strip():
+        people = {p.id for p in find_by_name(session, query, among=[c.participant for c in cases])}
+        cases = [c for c in cases if c.participant_id in people]
+    if not cases:
+        return []
+    ids = [c.id for c in cases]
+    latest: dict = {}
+    for case_id, occurred_at, next_date in session.execute(
+            select(Contact.case_id, Contact.occurred_at, Contact.next_date)
+            .where(Contact.case_id.in_(ids), Contact.deleted_at.is_(None))
+            .order_by(Contact.occurred_at.desc())):
+        latest.setdefault(case_id, (occurred_at, next_date))
+    plans = {p.case_id: p for p in session.scalars(select(Plan).where(Plan.case_id.in_(ids)))}
+    bases = list(session.scalars(select(ConsentRecord).where(
+        ConsentRecord.participant_id.in_([c.participant_id for c in cases]),
+        ConsentRecord.purpose == Purpose.FOLLOW_UP.value)))
+    rows = []
+    for case in cases:
+        last, next_date = latest.get(case.id, (None, None))
+        since = (today - last.date()).days if last else (today - case.started_on).days
+        plan = plans.get(case.id)
+        goals = plan.current.content.goals if plan and plan.current else []
+        rows.append(CaseRow(
+            case=case, last_contact=last,
+            next_session=next_date if next_date and next_date >= today else None,
+            overdue_goals=sum(1 for g in goals if g.overdue(today)),
+            basis_valid=any(b.participant_id == case.participant_id and b.valid_at(at)
+                            for b in bases),
+            days_since_contact=(today - last.date()).days if last else None,
+            no_contact_lately=since > threshold_days))
+    return rows
+
+
+def worker_overview(session: Session, worker: User, query: str = "") -> list[CaseRow]:
+    """``overview`` for now, with the configured no-contact threshold."""
+    from flask import current_app
+
+    return overview(session, worker, today=local_now().date(), at=now(), query=query,
+                    threshold_days=current_app.config["CASEAPP_NO_CONTACT_DAYS"])

@@ -1,0 +1,1 @@
+"""Outcomes in one vocabulary, closing a case, and the checkpoints after it."""

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from caseapp.choices import choices
+from caseapp.cases.models import LABELS, tracks_for
+from caseapp.clock import local_now
+from caseapp.extensions import db
+from caseapp.participants import services
+from caseapp.participants.forms import RegistrationForm
+from consent.services import ConsentError
+from roles import WORKER_ROLES, Perm
+from roles.guards import requires
+
+bp = Blueprint("participants", __name__, url_prefix="/participants")
+
+
+def _registration_form() -> RegistrationForm:
+    form = RegistrationForm()
+    programmes = [WORKER_ROLES[role] for role in sorted(current_user.role_set) if role in WORKER_ROLES]
+    form.programme.choices = choices((p, LABELS[p]) for p in programmes)
+    form.track.choices = choices((t, f"{LABELS[p]}: {LABELS.get(t, t)}") for p in programmes
+                                 for t in tracks_for(p))
+    form.unit.choices = choices((str(u.id), u.display_name)
+                                for u in sorted(current_user.units, key=lambda u: u.display_name))
+    if not form.is_submitted():
+        form.started_on.data = local_now().date()
+    return form
+
+
+def _registration(form: RegistrationForm) -> services.Registration:
+    return services.Registration(
+        given_name=form.given_name.data, family_name=form.family_name.data,
+        national_id=form.national_id.data, gender=form.gender.data,
+        minority_language=form.minority_language.data, programme=form.programme.data,
+        track=form.track.data, unit_id=form.unit.data, started_on=form.started_on.data,
+        basis=form.basis.data, consent_date=form.consent_date.data,
+        statutory_reference=form.statutory_reference.data,
+        home_municipality=form.home_municipality.data, phone=form.phone.data,
+        email=form.email.data, address=form.address.data,
+        school_or_workplace=form.school_or_workplace.data,
+        grade_or_programme=form.grade_or_programme.data,
+        guardians=[services.GuardianData(g.relation.data, g.name.data, g.phone.data, g.email.data)
+                   for g in (entry.form for entry in form.guardians) if g.filled])
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Perm.PARTICIPANT_REGISTER)
+def new():
+    """Register a young person and open the first case (load → check → act → render)."""
+    form = _registration_form()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        unit = next(u for u in current_user.units if str(u.id) == form.unit.data)
+        try:
+            case = services.register(db.session, current_user, _registration(form), unit)
+        except services.AlreadyRegistered as exists:
+            if exists.case is not None:
+                flash(_("This person is already registered. Here is the case you follow."), "info")
+                return redirect(url_for("cases.detail", case_id=exists.case.id))
+            errors = [_("This person cannot be registered by you. Ask your coordinator for help.")]
+        except ConsentError as exc:
+            db.session.rollback()
+            errors = exc.messages
+        else:
+            flash(_("The person is registered and the case is opened."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("participants/new.html", form=form, errors=errors)

@@ -1,0 +1,1 @@
+"""Follow-up plans (oppfølgingsplaner): goals and measures, every saved version kept."""

@@ -1,0 +1,1 @@
+"""Transitions between schools and workplace placements (overganger og arbeidspraksis)."""

@@ -1,0 +1,53 @@
+""""Mine saker": what needs attention in each of the worker's cases, and search."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+
+def row_of(page_text: str, name: str) -> str:
+    start = page_text.index(name)
+    return page_text[start:page_text.index("</tr>", start)]
+
+
+def test_days_since_contact_next_session_overdue_goals_and_basis(client, login, factory, mentor,
+                                                                 school):
+    recent = factory.case(mentor, school, factory.participant("Ada", "Aas"))
+    factory.consent(recent.participant)
+    factory.contact(recent, occurred_at=datetime(2026, 10, 30, 12, 0), next_date=date(2026, 11, 6))
+    quiet = factory.case(mentor, school, factory.participant("Bo", "Berg"))
+    factory.consent(quiet.participant)
+    factory.contact(quiet, occurred_at=datetime(2026, 10, 1, 12, 0), next_date=date(2026, 10, 8))
+    factory.plan(quiet, goals=("Søke jobb",), target=date(2026, 10, 15))
+    no_basis = factory.case(mentor, school, factory.participant("Cy", "Dahl"))
+    login(client, mentor)
+    page = client.get("/cases/").text
+    assert "3 dager siden" in row_of(page, "Ada Aas") and "6. nov. 2026" in row_of(page, "Ada Aas")
+    assert "Lite kontakt" not in row_of(page, "Ada Aas")
+    quiet_row = row_of(page, "Bo Berg")
+    assert "32 dager siden" in quiet_row and "Lite kontakt" in quiet_row
+    assert "1 forfalt mål" in quiet_row
+    assert "Mangler grunnlag for oppfølging" in row_of(page, "Cy Dahl")
+    assert "Ingen ennå" in row_of(page, "Cy Dahl")
+    assert no_basis.participant.national_id not in page
+
+
+def test_the_threshold_is_configurable(make_app, login, factory, mentor, school):
+    case = factory.case(mentor, school)
+    factory.contact(case, occurred_at=datetime(2026, 10, 26, 12, 0))
+    client = make_app(CASEAPP_NO_CONTACT_DAYS=5).test_client()
+    login(client, mentor)
+    assert "Lite kontakt" in client.get("/cases/").text
+
+
+def test_search_among_own_cases(client, login, factory, mentor, school):
+    factory.case(mentor, school, factory.participant("Øyvind", "Ås"))
+    factory.case(mentor, school, factory.participant("Kari", "Nordmann"))
+    colleague = factory.user("youth_mentor", [school])
+    factory.case(colleague, school, factory.participant("Øystein", "Annen"))
+    login(client, mentor)
+    page = client.submit("/cases/", {"q": "oyvind"}).text
+    assert "Øyvind Ås" in page and "Kari Nordmann" not in page and "Øystein" not in page
+    assert "Ingen av sakene dine passer til søket." in client.submit("/cases/", {"q": "zzz"}).text
+    # a name typed into the search never travels in a URL
+    assert "oyvind" not in client.get("/cases/?q=oyvind").text.split("<main")[0]
+    assert "Øyvind Ås" in client.get("/cases/?q=zzz").text  # GET ignores the query
