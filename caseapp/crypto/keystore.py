@@ -11,6 +11,7 @@ Every change here commits at once in the key store's own transaction (it is anot
 """
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +85,8 @@ class KeyStore:
             if self.schema:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
             metadata.create_all(conn)
+        if self.engine.url.get_backend_name() == "sqlite":
+            os.chmod(self.engine.url.database, 0o600)  # owner-only, like the key files
         self.register_kek(ids[-1], active=True)
         return True
 
