@@ -241,8 +241,9 @@ class KeyStore:
             self.provider.destroy(kek_id)
         return retired
 
-    def status(self) -> list[dict]:
-        """Per KEK: whether active or retired, and how many live DEKs it wraps."""
+    def status(self) -> tuple[list[dict], int]:
+        """Per KEK: whether active or retired and how many live DEKs it wraps; and how many
+        owners (participants) were erased."""
         with self.engine.connect() as conn:
             counts = dict(conn.execute(
                 select(data_keys.c.kek_id, func.count()).where(data_keys.c.wrapped.is_not(None))
@@ -251,7 +252,7 @@ class KeyStore:
             erased = conn.scalar(select(func.count(func.distinct(data_keys.c.owner))).where(
                 data_keys.c.wrapped.is_(None)))
         return [{"kek_id": row.id, "active": row.active, "retired_at": row.retired_at,
-                 "deks": counts.get(row.id, 0), "erased_owners": erased} for row in rows]
+                 "deks": counts.get(row.id, 0)} for row in rows], erased
 
     def clear_data_keys(self) -> None:
         """Tests: forget every DEK (the tables are emptied between tests)."""

@@ -16,7 +16,7 @@ from tests.crypto.test_fields import fresh_read
 
 
 def counts(store) -> dict[str, int]:
-    return {row["kek_id"]: row["deks"] for row in store.status() if row["deks"]}
+    return {row["kek_id"]: row["deks"] for row in store.status()[0] if row["deks"]}
 
 
 def test_rotation_interrupted_and_resumed(app, factory, instance_dir):
