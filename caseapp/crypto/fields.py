@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from flask import g, has_app_context
 from sqlalchemy import LargeBinary, event, select
 from sqlalchemy.orm import Mapper, Session
-from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.attributes import flag_modified, instance_state
 from sqlalchemy.types import TypeDecorator
 
 from caseapp.crypto import envelope, keyring
@@ -38,6 +38,7 @@ from caseapp.crypto.envelope import DecryptionError  # noqa: F401  (the domain e
 from caseapp.crypto.keystore import SYSTEM_OWNER, KeyErased
 
 PLAIN = "_caseapp_plain_during_flush"
+OWNER = "_caseapp_sealed_for"  # the owner whose key sealed the row as loaded or written
 BATCH = "_caseapp_rows_to_open"
 
 
@@ -159,6 +160,7 @@ def _seal(state, spec: EncryptionSpec, keys, connection) -> None:
         state.dict[key] = Sealed(envelope.seal(dek_id, dek, plain,
                                                envelope.field_ad(spec.columns[key], row, owner)))
     state.dict[PLAIN] = values
+    state.dict[OWNER] = owner
 
 
 def _seal_new(mapper, connection, target) -> None:
@@ -171,6 +173,18 @@ def _seal_new(mapper, connection, target) -> None:
 
 def _seal_changed(mapper, connection, target) -> None:
     state, spec = instance_state(target), SPECS[mapper.class_]
+    sealed_for = state.dict.get(OWNER)
+    if (sealed_for is not None and state.dict.get(spec.owner) is not None
+            and str(state.dict[spec.owner]) != sealed_for):
+        # the row moved to another participant: every value is re-sealed with their key
+        if any(key not in state.dict for key in spec.columns):
+            raise TypeError(f"Load the encrypted values of a {spec.table} row before moving it "
+                            "to another participant.")
+        for key in spec.columns:
+            if state.dict[key] is not None:
+                flag_modified(target, key)  # written again, though their plain value is the same
+        _seal(state, spec, spec.columns, connection)
+        return
     changed = [key for key in spec.columns if key in state.committed_state
                and state.committed_state[key] != state.dict.get(key)]
     _seal(state, spec, changed, connection)
@@ -225,6 +239,7 @@ def _open_state(state) -> None:
     if not sealed:
         return
     owner, row = owner_of(state, spec), _row_id(state, spec)
+    state.dict[OWNER] = owner
     for key in sealed:
         blob = state.dict[key]
         try:

@@ -143,6 +143,21 @@ def test_rows_owned_through_participant_id(app, factory, notes):
         fresh_read(Note, other.id)
 
 
+def test_a_row_moved_to_another_participant_is_resealed(app, factory, notes):
+    one, two = factory.participant(), factory.participant()
+    note = Note(participant=one, body="Flyttet", heading="Overskrift")
+    db.session.add(note)
+    db.session.commit()
+    before = raw("crypto_test_notes", "heading", note.id)
+    note.body, note.heading  # loaded
+    note.participant = two
+    db.session.commit()
+    assert raw("crypto_test_notes", "heading", note.id) != before
+    note_id, two_id = note.id, two.id
+    moved = fresh_read(Note, note_id)
+    assert (moved.participant_id, moved.body, moved.heading) == (two_id, "Flyttet", "Overskrift")
+
+
 def test_binary_content_is_sealed_too(app, factory, notes):
     pdf = b"%PDF-1.7 samtykke signert \x00\xff"
     note = Note(participant=factory.participant(), body="Vedlegg", attachment=pdf)
