@@ -51,8 +51,8 @@ def without_encryption():
     saved = (envelope.seal, envelope.open_sealed, envelope.sealed_dek_id,
              keyring.dek_for_sealing, keyring.dek_for_opening)
     fixed = uuid.UUID(int=0)
-    envelope.seal = lambda dek_id, dek, text, ad: b"\x02" + text.encode()
-    envelope.open_sealed = lambda dek, blob, ad: blob[1:].decode()
+    envelope.seal = lambda dek_id, dek, text, ad: b"\x02" + (text.encode() if isinstance(text, str) else text)
+    envelope.open_sealed = lambda dek, blob, ad, text=True: blob[1:].decode() if text else blob[1:]
     envelope.sealed_dek_id = lambda blob: fixed
     keyring.dek_for_sealing = lambda owner: (fixed, b"")
     keyring.dek_for_opening = lambda dek_id, owner: b""

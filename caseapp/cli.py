@@ -188,12 +188,11 @@ def keys_status_command() -> None:
     """Show how many data keys each key-encryption key wraps."""
     from caseapp.crypto import keyring
 
-    rows = keyring.store().status()
+    rows, erased = keyring.store().status()
     for row in rows:
         state = "active" if row["active"] else ("retired" if row["retired_at"] else "old")
         click.echo(f"{row['kek_id']:<20} {state:<8} wraps {row['deks']} data keys")
-    if rows:
-        click.echo(f"Erased (crypto-shredded) key owners: {rows[0]['erased_owners']}")
+    click.echo(f"Erased (crypto-shredded) key owners: {erased}")
 
 
 @keys_group.command("rotate")

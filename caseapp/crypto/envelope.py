@@ -47,10 +47,10 @@ def cipher(key: bytes | AESGCM) -> AESGCM:
     return key if isinstance(key, AESGCM) else AESGCM(key)
 
 
-def seal(dek_id: uuid.UUID, dek: bytes | AESGCM, plaintext: str, ad: bytes) -> bytes:
+def seal(dek_id: uuid.UUID, dek: bytes | AESGCM, plaintext: str | bytes, ad: bytes) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
-    return (bytes([FORMAT_VERSION]) + dek_id.bytes + nonce
-            + cipher(dek).encrypt(nonce, plaintext.encode("utf-8"), ad))
+    data = plaintext.encode("utf-8") if isinstance(plaintext, str) else plaintext
+    return bytes([FORMAT_VERSION]) + dek_id.bytes + nonce + cipher(dek).encrypt(nonce, data, ad)
 
 
 def sealed_dek_id(blob: bytes) -> uuid.UUID:
@@ -60,11 +60,12 @@ def sealed_dek_id(blob: bytes) -> uuid.UUID:
     return uuid.UUID(bytes=bytes(blob[1:17]))
 
 
-def open_sealed(dek: bytes | AESGCM, blob: bytes, ad: bytes) -> str:
+def open_sealed(dek: bytes | AESGCM, blob: bytes, ad: bytes, text: bool = True) -> str | bytes:
     sealed_dek_id(blob)
     nonce, sealed = blob[17:17 + NONCE_BYTES], blob[17 + NONCE_BYTES:]
     try:
-        return cipher(dek).decrypt(nonce, sealed, ad).decode("utf-8")
+        data = cipher(dek).decrypt(nonce, sealed, ad)
+        return data.decode("utf-8") if text else data
     except (InvalidTag, UnicodeDecodeError, ValueError):
         raise DecryptionError() from None
 

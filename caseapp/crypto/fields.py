@@ -7,7 +7,7 @@ done by ORM events registered for every mapped class with encrypted columns:
 * ``before_insert`` / ``before_update`` seal each new or changed value with the owner's data
   key (DEK, ``caseapp.crypto.keyring``); ``after_insert`` / ``after_update`` put the plain
   value back on the object;
-* ``load`` / ``refresh`` / ``refresh_flush`` open the sealed values of loaded rows — for an
+* ``load`` / ``refresh`` open the sealed values of loaded rows — for an
   ORM ``SELECT``, at the end of the query, with the data keys of all its rows fetched from the
   key store at once (``do_orm_execute``).
 
@@ -16,7 +16,8 @@ itself for a class with ``__encryption_owner__ = "self"`` (participants), or one
 for ``__encryption_owner__ = "system"`` (staff secrets). The associated data binds each value
 to ``table.column``, its primary key and its owner (``caseapp.crypto.envelope``).
 
-The column type itself only passes sealed bytes through: a plain string reaching it (a Core
+``EncryptedBytes`` does the same for binary content (files). The column types only pass
+sealed values (``Sealed``) through: a plain string reaching it (a Core
 ``insert``/``update`` or ORM bulk write, which bypass the events) raises instead of storing
 plaintext, and encrypted columns cannot be used in ``WHERE`` clauses (use the blind indexes).
 Values of an erased (crypto-shredded) owner load as ``None``.
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from flask import g, has_app_context
 from sqlalchemy import LargeBinary, event, select
 from sqlalchemy.orm import Mapper, Session
-from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.attributes import flag_modified, instance_state
 from sqlalchemy.types import TypeDecorator
 
 from caseapp.crypto import envelope, keyring
@@ -37,6 +38,7 @@ from caseapp.crypto.envelope import DecryptionError  # noqa: F401  (the domain e
 from caseapp.crypto.keystore import SYSTEM_OWNER, KeyErased
 
 PLAIN = "_caseapp_plain_during_flush"
+OWNER = "_caseapp_sealed_for"  # the owner whose key sealed the row as loaded or written
 BATCH = "_caseapp_rows_to_open"
 
 
@@ -47,29 +49,42 @@ class UnsealedValue(TypeError):
         super().__init__("Encrypted columns are written through the ORM session only.")
 
 
+class Sealed(bytes):
+    """A value as stored: ciphertext, never shown."""
+
+
 class EncryptedText(TypeDecorator):
     """A text value stored encrypted; ``label`` names the column (``table.column``)."""
 
     impl = LargeBinary
     cache_ok = True
+    text = True
 
     def __init__(self, label: str) -> None:
         super().__init__()
         self.label = label
 
     def process_bind_param(self, value, dialect):
-        if value is None or isinstance(value, bytes):
-            return value
+        if value is None or isinstance(value, Sealed):
+            return None if value is None else bytes(value)
         raise UnsealedValue()
 
     def process_result_value(self, value, dialect):
-        return None if value is None else bytes(value)
+        return None if value is None else Sealed(value)
+
+
+class EncryptedBytes(EncryptedText):
+    """Binary content (e.g. an uploaded evidence file) stored encrypted, like ``EncryptedText``."""
+
+    cache_ok = True
+    text = False
 
 
 @dataclass(frozen=True)
 class EncryptionSpec:
     table: str
     columns: dict[str, str]  # attribute key -> label
+    binary: frozenset[str]  # attribute keys of EncryptedBytes columns
     owner: str  # "self", "system" or the attribute holding the participant id
     primary_key: tuple[str, ...]
 
@@ -79,7 +94,7 @@ SPECS: dict[type, EncryptionSpec] = {}
 
 @event.listens_for(Mapper, "mapper_configured")
 def _register(mapper: Mapper, cls: type) -> None:
-    columns = {}
+    columns, binary = {}, set()
     for prop in mapper.column_attrs:
         for column in prop.columns:
             if isinstance(column.type, EncryptedText):
@@ -87,6 +102,8 @@ def _register(mapper: Mapper, cls: type) -> None:
                     raise TypeError(f"EncryptedText({column.type.label!r}) must be labelled "
                                     f"{column.table.name}.{column.name!s}.")
                 columns[prop.key] = column.type.label
+                if not column.type.text:
+                    binary.add(prop.key)
     if not columns or cls in SPECS:
         return
     owner = getattr(cls, "__encryption_owner__", "participant_id")
@@ -94,13 +111,13 @@ def _register(mapper: Mapper, cls: type) -> None:
         raise TypeError(f"{cls.__name__} has encrypted columns but no participant_id "
                         "(or __encryption_owner__).")
     SPECS[cls] = EncryptionSpec(
-        table=mapper.local_table.name, columns=columns, owner=owner,
+        table=mapper.local_table.name, columns=columns, binary=frozenset(binary), owner=owner,
         primary_key=tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key))
     for name, handler in (("before_insert", _seal_new), ("before_update", _seal_changed),
                           ("after_insert", _restore_plain), ("after_update", _restore_plain)):
         event.listen(cls, name, handler)
-    for name in ("load", "refresh", "refresh_flush"):
-        event.listen(cls, name, _open_loaded)
+    for name in ("load", "refresh"):  # (not refresh_flush: encrypted values are never
+        event.listen(cls, name, _open_loaded)  # generated by the database)
 
 
 def _row_id(state, spec: EncryptionSpec) -> str:
@@ -133,15 +150,17 @@ def owner_of(state, spec: EncryptionSpec, connection=None) -> str:
 def _seal(state, spec: EncryptionSpec, keys, connection) -> None:
     values = {key: state.dict.get(key) for key in keys}
     values = {key: value for key, value in values.items()
-              if value is not None and not isinstance(value, bytes)}
+              if value is not None and not isinstance(value, Sealed)}
     if not values:
         return
     owner, row = owner_of(state, spec, connection), _row_id(state, spec)
     dek_id, dek = keyring.dek_for_sealing(owner)
     for key, value in values.items():
-        state.dict[key] = envelope.seal(dek_id, dek, str(value),
-                                        envelope.field_ad(spec.columns[key], row, owner))
+        plain = bytes(value) if key in spec.binary else str(value)
+        state.dict[key] = Sealed(envelope.seal(dek_id, dek, plain,
+                                               envelope.field_ad(spec.columns[key], row, owner)))
     state.dict[PLAIN] = values
+    state.dict[OWNER] = owner
 
 
 def _seal_new(mapper, connection, target) -> None:
@@ -154,6 +173,18 @@ def _seal_new(mapper, connection, target) -> None:
 
 def _seal_changed(mapper, connection, target) -> None:
     state, spec = instance_state(target), SPECS[mapper.class_]
+    sealed_for = state.dict.get(OWNER)
+    if (sealed_for is not None and state.dict.get(spec.owner) is not None
+            and str(state.dict[spec.owner]) != sealed_for):
+        # the row moved to another participant: every value is re-sealed with their key
+        if any(key not in state.dict for key in spec.columns):
+            raise TypeError(f"Load the encrypted values of a {spec.table} row before moving it "
+                            "to another participant.")
+        for key in spec.columns:
+            if state.dict[key] is not None:
+                flag_modified(target, key)  # written again, though their plain value is the same
+        _seal(state, spec, spec.columns, connection)
+        return
     changed = [key for key in spec.columns if key in state.committed_state
                and state.committed_state[key] != state.dict.get(key)]
     _seal(state, spec, changed, connection)
@@ -162,6 +193,13 @@ def _seal_changed(mapper, connection, target) -> None:
 def _restore_plain(mapper, connection, target) -> None:
     state = instance_state(target)
     state.dict.update(state.dict.pop(PLAIN, {}))
+
+
+@event.listens_for(Session, "pending_to_transient")
+def _restore_after_failed_flush(session, instance) -> None:
+    """A new object whose flush failed (and was rolled back) gets its plain values back."""
+    if type(instance) in SPECS:
+        _restore_plain(None, None, instance)
 
 
 def _open_loaded(target, context, attrs=None) -> None:
@@ -200,10 +238,11 @@ def _open_in_batches(orm_execute_state):
 
 def _open_state(state) -> None:
     spec = SPECS[state.mapper.class_]
-    sealed = [key for key in spec.columns if isinstance(state.dict.get(key), bytes)]
+    sealed = [key for key in spec.columns if isinstance(state.dict.get(key), Sealed)]
     if not sealed:
         return
     owner, row = owner_of(state, spec), _row_id(state, spec)
+    state.dict[OWNER] = owner
     for key in sealed:
         blob = state.dict[key]
         try:
@@ -212,7 +251,8 @@ def _open_state(state) -> None:
             state.dict[key] = None
             continue
         state.dict[key] = envelope.open_sealed(dek, blob,
-                                               envelope.field_ad(spec.columns[key], row, owner))
+                                               envelope.field_ad(spec.columns[key], row, owner),
+                                               text=key not in spec.binary)
 
 
 def open_value(blob: bytes, label: str, row: str, owner: str) -> str:

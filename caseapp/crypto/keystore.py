@@ -11,6 +11,7 @@ Every change here commits at once in the key store's own transaction (it is anot
 """
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +85,8 @@ class KeyStore:
             if self.schema:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
             metadata.create_all(conn)
+        if self.engine.url.get_backend_name() == "sqlite":
+            os.chmod(self.engine.url.database, 0o600)  # owner-only, like the key files
         self.register_kek(ids[-1], active=True)
         return True
 
@@ -238,8 +241,9 @@ class KeyStore:
             self.provider.destroy(kek_id)
         return retired
 
-    def status(self) -> list[dict]:
-        """Per KEK: whether active or retired, and how many live DEKs it wraps."""
+    def status(self) -> tuple[list[dict], int]:
+        """Per KEK: whether active or retired and how many live DEKs it wraps; and how many
+        owners (participants) were erased."""
         with self.engine.connect() as conn:
             counts = dict(conn.execute(
                 select(data_keys.c.kek_id, func.count()).where(data_keys.c.wrapped.is_not(None))
@@ -248,7 +252,7 @@ class KeyStore:
             erased = conn.scalar(select(func.count(func.distinct(data_keys.c.owner))).where(
                 data_keys.c.wrapped.is_(None)))
         return [{"kek_id": row.id, "active": row.active, "retired_at": row.retired_at,
-                 "deks": counts.get(row.id, 0), "erased_owners": erased} for row in rows]
+                 "deks": counts.get(row.id, 0)} for row in rows], erased
 
     def clear_data_keys(self) -> None:
         """Tests: forget every DEK (the tables are emptied between tests)."""

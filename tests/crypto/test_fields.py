@@ -14,7 +14,7 @@ from caseapp.accounts.models import User
 from caseapp.config import ConfigError
 from caseapp.crypto import keyring
 from caseapp.crypto.envelope import FORMAT_VERSION, DecryptionError
-from caseapp.crypto.fields import EncryptedText, UnsealedValue
+from caseapp.crypto.fields import EncryptedBytes, EncryptedText, Sealed, UnsealedValue
 from caseapp.crypto.keys import key_path
 from caseapp.crypto.keystore import data_keys, keks
 from caseapp.extensions import db
@@ -34,6 +34,7 @@ class Note(NoteBase):
     participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(Participant.id))
     body: Mapped[str] = mapped_column(EncryptedText("crypto_test_notes.body"))
     heading: Mapped[str | None] = mapped_column(EncryptedText("crypto_test_notes.heading"))
+    attachment: Mapped[bytes | None] = mapped_column(EncryptedBytes("crypto_test_notes.attachment"))
     participant: Mapped[Participant] = relationship(Participant)
 
 
@@ -52,6 +53,8 @@ def raw(table: str, column: str, row_id) -> bytes:
 
 
 def put_raw(model, row_id, **values) -> None:
+    """Write stored bytes directly, as an attacker with database access could."""
+    values = {key: Sealed(value) for key, value in values.items()}
     with db.engine.begin() as conn:
         conn.execute(update(model.__table__).where(model.__table__.c.id == row_id).values(**values))
 
@@ -138,6 +141,43 @@ def test_rows_owned_through_participant_id(app, factory, notes):
     put_raw(Note, other.id, body=raw("crypto_test_notes", "body", note.id))
     with pytest.raises(DecryptionError):
         fresh_read(Note, other.id)
+
+
+def test_a_row_moved_to_another_participant_is_resealed(app, factory, notes):
+    one, two = factory.participant(), factory.participant()
+    note = Note(participant=one, body="Flyttet", heading="Overskrift")
+    db.session.add(note)
+    db.session.commit()
+    before = raw("crypto_test_notes", "heading", note.id)
+    note.body, note.heading  # loaded
+    note.participant = two
+    db.session.commit()
+    assert raw("crypto_test_notes", "heading", note.id) != before
+    note_id, two_id = note.id, two.id
+    moved = fresh_read(Note, note_id)
+    assert (moved.participant_id, moved.body, moved.heading) == (two_id, "Flyttet", "Overskrift")
+
+
+def test_binary_content_is_sealed_too(app, factory, notes):
+    pdf = b"%PDF-1.7 samtykke signert \x00\xff"
+    note = Note(participant=factory.participant(), body="Vedlegg", attachment=pdf)
+    db.session.add(note)
+    db.session.commit()
+    assert note.attachment == pdf
+    assert b"samtykke" not in raw("crypto_test_notes", "attachment", note.id)
+    assert fresh_read(Note, note.id).attachment == pdf
+
+
+def test_a_failed_flush_leaves_plain_values_on_new_objects(app, factory):
+    from sqlalchemy.exc import IntegrityError
+
+    factory.user(username="dobbel")
+    user = User(username="dobbel", display_name="x", password_hash="x", totp_secret="HEMMELIG")
+    db.session.add(user)
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    assert user.totp_secret == "HEMMELIG"
 
 
 def test_staff_secrets_use_the_system_key(app, factory):

@@ -24,6 +24,28 @@ def test_file_provider_creates_owner_only_keys(tmp_path):
     assert provider.ids() == [kek_id] and len(provider.get(kek_id)) == 32
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert not list((tmp_path / "keys").glob(".*tmp"))  # written via temp file + rename
+    init_keystore(build(tmp_path, environ={}), tmp_path)
+    assert os.stat(tmp_path / "keystore.db").st_mode & 0o777 == 0o600
+
+
+def test_reindex_after_changing_the_index_settings(app, factory, make_app):
+    from caseapp.cli import cli
+    from caseapp.extensions import db
+    from caseapp.participants.lookup import find_by_national_id
+
+    from caseapp.crypto.blind import national_id_value
+
+    number = factory.participant(given="Indeksert").national_id
+    db.session.commit()
+    before = national_id_value(number)
+    slower = make_app(CASEAPP_BLIND_INDEX_ITERATIONS=50)
+    with slower.app_context():
+        if national_id_value(number) != before:  # (equal by chance once in 65 536)
+            assert find_by_national_id(db.session, number) is None  # old index values
+        result = slower.test_cli_runner().invoke(cli, ["keys", "reindex"])
+        assert result.exit_code == 0 and "Re-indexed 1 participants" in result.output
+        assert find_by_national_id(db.session, number).given_name == "Indeksert"
+        db.session.remove()
 
 
 def test_environment_provider(monkeypatch, tmp_path):

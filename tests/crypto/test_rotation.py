@@ -2,17 +2,21 @@
 interruption and retires the old KEK only when nothing uses it."""
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import select, update
+
 from caseapp.cli import cli
 from caseapp.crypto import keyring
 from caseapp.crypto.keys import key_path
-from caseapp.crypto.keystore import rotate
+from caseapp.crypto.envelope import DecryptionError
+from caseapp.crypto.keystore import data_keys, rotate
 from caseapp.extensions import db
 from caseapp.participants.models import Participant
 from tests.crypto.test_fields import fresh_read
 
 
 def counts(store) -> dict[str, int]:
-    return {row["kek_id"]: row["deks"] for row in store.status() if row["deks"]}
+    return {row["kek_id"]: row["deks"] for row in store.status()[0] if row["deks"]}
 
 
 def test_rotation_interrupted_and_resumed(app, factory, instance_dir):
@@ -40,6 +44,20 @@ def test_rotation_interrupted_and_resumed(app, factory, instance_dir):
     for person_id, name in names.items():
         assert fresh_read(Participant, person_id).given_name == name
     assert rotate(store, to=new) == (new, 0, [])  # idempotent when asked for the same KEK
+
+
+def test_a_data_key_under_a_retired_kek_does_not_open(app, factory):
+    person = factory.participant(given="Gammel")
+    db.session.commit()
+    person_id, store = person.id, keyring.store()
+    with store.engine.connect() as conn:  # as in a key-store backup from before the rotation
+        before = conn.execute(select(data_keys).where(data_keys.c.owner == str(person_id))).one()
+    rotate(store)
+    with store.engine.begin() as conn:
+        conn.execute(update(data_keys).where(data_keys.c.id == before.id)
+                     .values(kek_id=before.kek_id, wrapped=before.wrapped))
+    with pytest.raises(DecryptionError):
+        fresh_read(Participant, person_id)
 
 
 def test_rotate_and_status_from_the_cli(app, factory):
