@@ -129,6 +129,7 @@ def delete_contact(session: Session, actor: User, contact: Contact, version: int
         return contact
     if version != contact.version:
         raise StaleContact()
+    _check_writable(session, contact.case)  # after a withdrawal the case is read-only
     contact.deleted_at = now()
     _snapshot(session, contact, RevisionAction.DELETED, actor)
     _flush(session)
