@@ -61,3 +61,18 @@ class SearchForm(FlaskForm):
             return
         if start and end and end < start:
             raise ValidationError(_l("The to date must be on or after the from date."))
+
+
+class SubjectForm(FlaskForm):
+    """A data subject request starts from the national ID (posted, never in a URL)."""
+
+    national_id = StringField(_l("National ID number"), description=_l("11 digits."),
+                              render_kw={"autocomplete": "off", "inputmode": "numeric"})
+
+    def validate_national_id(self, field) -> None:
+        from caseapp.participants.national_id import InvalidNationalId, parse
+
+        try:
+            parse((field.data or "").replace(" ", ""))
+        except InvalidNationalId:
+            raise ValidationError(_l("Enter a valid national ID number (11 digits).")) from None
