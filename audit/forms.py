@@ -6,7 +6,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, ValidationError
+from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import Length
 from wtforms.fields.choices import SelectChoice
 
 FLAG_LABELS = {
@@ -76,3 +77,9 @@ class SubjectForm(FlaskForm):
             parse((field.data or "").replace(" ", ""))
         except InvalidNationalId:
             raise ValidationError(_l("Enter a valid national ID number (11 digits).")) from None
+
+
+class ErasureForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)], description=_l(
+        "Say why: for example the request from the young person and the archive rules that apply."))

@@ -4,15 +4,17 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 import audit
-from audit import report, subject, workspace
-from audit.forms import FLAG_LABELS, SearchForm, SubjectForm
+from audit import erasure, report, subject, workspace
+from audit.forms import FLAG_LABELS, ErasureForm, SearchForm, SubjectForm
 from audit.models import AuditEvent
 from audit.services import last_verification
 from caseapp.accounts.models import User
@@ -139,3 +141,23 @@ def subject_export(participant_id: str, fmt: str):
     body = subject.export(db.session, current_user, participant, fmt)
     return Response(body, mimetype="application/json" if fmt == "json" else "application/pdf",
                     headers={"Content-Disposition": f"attachment; filename=innsyn.{fmt}"})
+
+
+@bp.route("/participants/<participant_id>/erasure", methods=["GET", "POST"])
+@requires(Perm.SUBJECT_REQUESTS)
+def erasure_decision(participant_id: str):
+    """A request for erasure: restrict, crypto-shred or keep for the archive, with a reason."""
+    participant = _participant(participant_id)
+    form = ErasureForm()
+    form.outcome.choices = [SelectChoice(o.value, label) for o, label in erasure.OUTCOME_LABELS.items()]
+    if form.validate_on_submit():
+        try:
+            erasure.decide(db.session, current_user, participant, form.outcome.data, form.reason.data)
+        except erasure.ErasureError as exc:
+            form.reason.errors = [*form.reason.errors, *exc.messages]
+        else:
+            flash(_("The decision is recorded."), "success")
+            return redirect(url_for("audit.erasure_decision", participant_id=participant.id))
+    return render_template("audit/erasure.html", form=form, participant=participant,
+                           decisions=erasure.decisions_for(db.session, participant.id),
+                           labels=erasure.OUTCOME_LABELS)
