@@ -60,3 +60,20 @@ def export_subject_command(national_id: str, fmt: str, out: str) -> None:
         handle.write(body)
     db.session.commit()
     click.echo(f"Wrote the {fmt.upper()} export of participant {participant.id} to {out}.")
+
+
+retention_cli = AppGroup("retention", help="Apply the retention schedule (CASEAPP_RETENTION_DAYS).")
+
+
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Report what would be done; change nothing.")
+def retention_run_command(dry_run: bool) -> None:
+    """Delete, erase or crypto-shred what has passed its retention period (audited)."""
+    from audit import retention
+
+    steps = retention.run(db.session, current_app.config["CASEAPP_RETENTION_DAYS"], dry_run)
+    db.session.commit()
+    verb = "would be" if dry_run else "were"
+    for step in steps:
+        click.echo(f"{step.record}: {len(step.due)} {verb} handled "
+                   f"({step.action}, {step.days} days after: {step.trigger}).")

@@ -150,9 +150,10 @@ def run_command(host: str, port: int, workers: int) -> None:
 
 
 def _register_area_commands() -> None:
-    from audit.cli import audit_cli, export_subject_command
+    from audit.cli import audit_cli, export_subject_command, retention_cli
 
     cli.add_command(audit_cli)
+    cli.add_command(retention_cli)
     cli.add_command(export_subject_command)
 
 

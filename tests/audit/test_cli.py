@@ -18,6 +18,8 @@ def test_verify_and_checkpoint_from_the_command_line(cli_env):  # noqa: F811
     copy = Path(cli_env["CASEAPP_INSTANCE"]) / "audit-checkpoints.jsonl"
     assert copy.stat().st_mode & 0o777 == 0o600 and len(copy.read_text().splitlines()) == 1
     assert "last signed checkpoint at position" in run(cli_env, "audit", "verify").stdout
+    planned = run(cli_env, "retention", "run", "--dry-run").stdout
+    assert "closed_case: 0 would be handled" in planned and "login_session:" in planned
 
     url = cli_env.get("DATABASE_URL") or f"sqlite:///{cli_env['CASEAPP_INSTANCE']}/caseapp.db"
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
