@@ -42,6 +42,13 @@ def init_command() -> None:
     app = _create_app()
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
+        if created:  # key operations belong in the audit log (names only, never key material)
+            import audit
+            from caseapp.extensions import db
+
+            for name in created:
+                audit.record("key.create", actor=None, object_type="key", object_id=name)
+            db.session.commit()
     click.echo(f"Instance {folder} is ready.")
 
 

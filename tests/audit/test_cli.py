@@ -13,6 +13,13 @@ def test_verify_and_checkpoint_from_the_command_line(cli_env):  # noqa: F811
     run(cli_env, "demo", "--seed", "3")
     first = run(cli_env, "audit", "verify")
     assert "intact" in first.stdout and "no signed checkpoint yet" in first.stdout
+    url = cli_env.get("DATABASE_URL") or f"sqlite:///{cli_env['CASEAPP_INSTANCE']}/caseapp.db"
+    engine = create_engine(url)
+    with engine.connect() as conn:  # creating the keys was recorded (by name)
+        keys = conn.execute(text("SELECT object_id FROM audit_events WHERE action = 'key.create' "
+                                 "ORDER BY seq")).scalars().all()
+    engine.dispose()
+    assert keys == ["session", "field", "audit", "audit_signing"]
     signed = run(cli_env, "audit", "checkpoint")
     assert "Signed checkpoint at position" in signed.stdout
     copy = Path(cli_env["CASEAPP_INSTANCE"]) / "audit-checkpoints.jsonl"
@@ -21,14 +28,13 @@ def test_verify_and_checkpoint_from_the_command_line(cli_env):  # noqa: F811
     planned = run(cli_env, "retention", "run", "--dry-run").stdout
     assert "closed_case: 0 would be handled" in planned and "login_session:" in planned
 
-    url = cli_env.get("DATABASE_URL") or f"sqlite:///{cli_env['CASEAPP_INSTANCE']}/caseapp.db"
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    engine = create_engine(url)
     with engine.begin() as conn:  # an attacker with database access
         if conn.dialect.name == "postgresql":
             conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
         else:
             conn.execute(text("DROP TRIGGER audit_events_no_update"))
-        conn.execute(text("UPDATE audit_events SET details = '{}' WHERE seq = 2"))
+        conn.execute(text("UPDATE audit_events SET object_id = 'tampered' WHERE seq = 2"))
     engine.dispose()
     broken = run(cli_env, "audit", "verify", check=False)
     assert broken.returncode != 0
