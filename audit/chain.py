@@ -15,7 +15,7 @@ import base64
 import hmac
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -164,7 +164,6 @@ class Verification:
     bad_seq: int | None = None  # the first bad event's position …
     bad_id: int | None = None  # … and row id (None when the event is missing)
     checkpoints: int = 0
-    notes: list[str] = field(default_factory=list)
 
     def as_details(self) -> dict[str, Any]:
         return {"ok": self.ok, "events": self.events, "head_seq": self.head_seq,
