@@ -12,11 +12,10 @@ transactions with ``BEGIN IMMEDIATE`` (``caseapp._sqlite_begin``) so the head re
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -49,14 +48,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_AT, _ACTOR, _SUBJECT = CONTENT.index("at"), CONTENT.index("actor_id"), CONTENT.index("subject_id")
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                           default=str).encode
+
+
 def canonical(row: Mapping[str, Any]) -> bytes:
-    """The event's content as stable bytes (sorted keys, no spaces, UTF-8)."""
-    return json.dumps({name: _plain(row[name]) for name in CONTENT}, sort_keys=True,
-                      separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
+    """The event's content as stable bytes: a JSON array of the CONTENT fields in their order
+    (time as ISO 8601 with microseconds, ids as UUID text, dict keys sorted), UTF-8."""
+    values = [row[name] for name in CONTENT]
+    values[_AT] = values[_AT].isoformat(timespec="microseconds")
+    for index in (_ACTOR, _SUBJECT):
+        if values[index] is not None:
+            values[index] = str(values[index])
+    return _ENCODE(values).encode("utf-8")
 
 
 def link(key: bytes, prev_hash: str, content: bytes) -> str:
-    return hmac.new(key, prev_hash.encode("ascii") + b"\n" + content, hashlib.sha256).hexdigest()
+    return hmac.digest(key, prev_hash.encode("ascii") + b"\n" + content, "sha256").hex()
 
 
 def _key(name: str):
@@ -155,7 +164,6 @@ class Verification:
     bad_seq: int | None = None  # the first bad event's position …
     bad_id: int | None = None  # … and row id (None when the event is missing)
     checkpoints: int = 0
-    notes: list[str] = field(default_factory=list)
 
     def as_details(self) -> dict[str, Any]:
         return {"ok": self.ok, "events": self.events, "head_seq": self.head_seq,

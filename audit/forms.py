@@ -6,7 +6,8 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, ValidationError
+from wtforms import RadioField, SelectField, StringField, TextAreaField, ValidationError
+from wtforms.validators import Length
 from wtforms.fields.choices import SelectChoice
 
 FLAG_LABELS = {
@@ -61,3 +62,24 @@ class SearchForm(FlaskForm):
             return
         if start and end and end < start:
             raise ValidationError(_l("The to date must be on or after the from date."))
+
+
+class SubjectForm(FlaskForm):
+    """A data subject request starts from the national ID (posted, never in a URL)."""
+
+    national_id = StringField(_l("National ID number"), description=_l("11 digits."),
+                              render_kw={"autocomplete": "off", "inputmode": "numeric"})
+
+    def validate_national_id(self, field) -> None:
+        from caseapp.participants.national_id import InvalidNationalId, parse
+
+        try:
+            parse((field.data or "").replace(" ", ""))
+        except InvalidNationalId:
+            raise ValidationError(_l("Enter a valid national ID number (11 digits).")) from None
+
+
+class ErasureForm(FlaskForm):
+    outcome = RadioField(_l("Decision"), choices=[], validate_choice=False)
+    reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)], description=_l(
+        "Say why: for example the request from the young person and the archive rules that apply."))

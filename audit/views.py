@@ -4,15 +4,17 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 import audit
-from audit import report, workspace
-from audit.forms import FLAG_LABELS, SearchForm
+from audit import erasure, report, subject, workspace
+from audit.forms import FLAG_LABELS, ErasureForm, SearchForm, SubjectForm
 from audit.models import AuditEvent
 from audit.services import last_verification
 from caseapp.accounts.models import User
@@ -95,17 +97,67 @@ def export():
                     headers={"Content-Disposition": "attachment; filename=audit-events.csv"})
 
 
-@bp.route("/participants/<participant_id>/access-report.pdf")
-@requires(Perm.AUDIT_ACCESS_REPORT)
-def access_report(participant_id: str):
+def _participant(participant_id: str) -> Participant:
     try:
         participant = db.session.get(Participant, uuid.UUID(participant_id))
     except ValueError:
         participant = None
     if participant is None:
         abort(404)
+    return participant
+
+
+@bp.route("/participants/<participant_id>/access-report.pdf")
+@requires(Perm.AUDIT_ACCESS_REPORT)
+def access_report(participant_id: str):
+    participant = _participant(participant_id)
     pdf = report.access_report_pdf(db.session, current_user, participant,
                                    organisation=current_app.config["CASEAPP_ORGANISATION_NAME"],
                                    timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": "attachment; filename=innsyn-i-logg.pdf"})
+
+
+@bp.route("/subjects", methods=["GET", "POST"])
+@requires(Perm.SUBJECT_REQUESTS)
+def subjects():
+    """Data subject requests: find the person by national ID, then report or export."""
+    form = SubjectForm()
+    found = None
+    if form.validate_on_submit():
+        found = subject.find_subject(db.session, current_user, form.national_id.data.replace(" ", ""))
+        if found is None:
+            form.national_id.errors = [*form.national_id.errors,
+                                       _l("No participant has this national ID number.")]
+    return render_template("audit/subjects.html", form=form, participant=found)
+
+
+@bp.route("/participants/<participant_id>/export.<fmt>")
+@requires(Perm.SUBJECT_REQUESTS)
+def subject_export(participant_id: str, fmt: str):
+    if fmt not in ("json", "pdf"):
+        abort(404)
+    participant = _participant(participant_id)
+    body = subject.export(db.session, current_user, participant, fmt)
+    return Response(body, mimetype="application/json" if fmt == "json" else "application/pdf",
+                    headers={"Content-Disposition": f"attachment; filename=innsyn.{fmt}"})
+
+
+@bp.route("/participants/<participant_id>/erasure", methods=["GET", "POST"])
+@requires(Perm.SUBJECT_REQUESTS)
+def erasure_decision(participant_id: str):
+    """A request for erasure: restrict, crypto-shred or keep for the archive, with a reason."""
+    participant = _participant(participant_id)
+    form = ErasureForm()
+    form.outcome.choices = [SelectChoice(o.value, label) for o, label in erasure.OUTCOME_LABELS.items()]
+    if form.validate_on_submit():
+        try:
+            erasure.decide(db.session, current_user, participant, form.outcome.data, form.reason.data)
+        except erasure.ErasureError as exc:
+            form.reason.errors = [*form.reason.errors, *exc.messages]
+        else:
+            flash(_("The decision is recorded."), "success")
+            return redirect(url_for("audit.erasure_decision", participant_id=participant.id))
+    return render_template("audit/erasure.html", form=form, participant=participant,
+                           decisions=erasure.decisions_for(db.session, participant.id),
+                           labels=erasure.OUTCOME_LABELS)

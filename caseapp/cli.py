@@ -55,6 +55,12 @@ def init_command() -> None:
         if ensure_default_texts(db.session):
             click.echo("Stored the default consent information texts (version 2026-1).")
         db.session.commit()
+        if created:  # key operations belong in the audit log (names only, never key material)
+            import audit
+
+            for name in created:
+                audit.record("key.create", actor=None, object_type="key", object_id=name)
+            db.session.commit()
     click.echo(f"Instance {folder} is ready.")
 
 
@@ -177,6 +183,8 @@ def consent_expire_command() -> None:
     expired = record_expiries(db.session)
     db.session.commit()
     click.echo(f"{len(expired)} consent(s) expired.")
+
+
 @cli.group("keys")
 def keys_group() -> None:
     """Key-encryption keys, data keys and crypto-shredding."""
@@ -250,9 +258,11 @@ def keys_reindex_command() -> None:
     db.session.commit()
     click.echo(f"Re-indexed {count} participants.")
 def _register_area_commands() -> None:
-    from audit.cli import audit_cli
+    from audit.cli import audit_cli, export_subject_command, retention_cli
 
     cli.add_command(audit_cli)
+    cli.add_command(retention_cli)
+    cli.add_command(export_subject_command)
 
 
 _register_area_commands()

@@ -67,6 +67,10 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_AUDIT_BULK_PERSONS": 20,
     "CASEAPP_AUDIT_BULK_MINUTES": 10,
     "CASEAPP_BREAK_GLASS_MINUTES": 60,
+    # Retention (`caseapp retention run`): days after each record type's trigger (see
+    # audit/retention.py for the trigger and the action of each). Set in instance/config.py.
+    "CASEAPP_RETENTION_DAYS": {"login_session": 90, "break_glass_reason": 730,
+                               "closed_case": 1825},
     # Presentation.
     "CASEAPP_ORGANISATION_NAME": "caseapp",
     "BABEL_DEFAULT_LOCALE": "nb",
@@ -88,6 +92,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     key: (type(value) if value is not None else str) for key, value in DEFAULTS.items()
 }
 TYPES["SQLALCHEMY_ENGINE_OPTIONS"] = dict
+RETENTION_RECORDS = {"login_session", "break_glass_reason", "closed_case"}
 # Keys only tests may set (objects, not settings).
 TEST_ONLY = {"TESTING", "CASEAPP_CLOCK", "SERVER_NAME"}
 
@@ -152,6 +157,7 @@ def build(instance_path: Path, test_config: dict[str, Any] | None = None,
     """Return validated settings for an app whose instance folder is ``instance_path``."""
     settings = dict(DEFAULTS)
     settings["CASEAPP_LANGUAGES"] = list(DEFAULTS["CASEAPP_LANGUAGES"])
+    settings["CASEAPP_RETENTION_DAYS"] = dict(DEFAULTS["CASEAPP_RETENTION_DAYS"])
     layers = [
         ("instance/config.py", _from_instance_file(instance_path)),
         ("environment", _from_environment(os.environ if environ is None else environ)),
@@ -190,6 +196,11 @@ def _validate(settings: dict[str, Any]) -> None:
                 "CASEAPP_BREAK_GLASS_MINUTES"):
         if settings[key] <= 0:
             raise ConfigError(f"{key} must be greater than zero.")
+    retention = settings["CASEAPP_RETENTION_DAYS"]
+    if not set(retention) <= RETENTION_RECORDS or not all(
+            isinstance(days, int) and days > 0 for days in retention.values()):
+        raise ConfigError("CASEAPP_RETENTION_DAYS maps record types "
+                          f"({', '.join(sorted(RETENTION_RECORDS))}) to whole days above zero.")
     if not 0 <= settings["CASEAPP_AUDIT_WORKDAY_START_HOUR"] < \
             settings["CASEAPP_AUDIT_WORKDAY_END_HOUR"] <= 24:
         raise ConfigError("CASEAPP_AUDIT_WORKDAY_START_HOUR must be before "

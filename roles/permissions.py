@@ -25,6 +25,7 @@ class Perm(StrEnum):
     AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
     AUDIT_EXPORT = "audit.export"  # a search of the audit log as CSV (metadata only)
     AUDIT_ACCESS_REPORT = "audit.access_report"  # "who has looked at my data" for one person
+    SUBJECT_REQUESTS = "audit.subject_requests"  # Art. 15 exports and other data subject rights
     USERS_MANAGE = "users.manage"
     UNITS_VIEW = "units.view"
     CONSENT_MANAGE = "consent.manage"  # record, withdraw, print receipts (object: participant)

@@ -69,6 +69,11 @@ EXPECTED = {
     "audit.export": ("GET", "/audit/export.csv", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "audit.access_report": ("GET", "/audit/participants/{participant}/access-report.pdf",
                             {"anonymous": LOGIN, "privacy_officer": 200}, 403),
+    "audit.subjects": ("GET", "/audit/subjects", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
+    "audit.subject_export": ("GET", "/audit/participants/{participant}/export.json",
+                             {"anonymous": LOGIN, "privacy_officer": 200}, 403),
+    "audit.erasure_decision": ("GET", "/audit/participants/{participant}/erasure",
+                               {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "breakglass.request_access": ("GET", "/break-glass/cases/{case}", {
         "anonymous": LOGIN, "youth_mentor": 302, "coordinator": 302, "work_leader": 200}, 404),
     "breakglass.review_list": ("GET", "/break-glass/review",

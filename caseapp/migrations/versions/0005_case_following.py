@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0004b'
+down_revision = '0004c'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,103 @@
+"""Data subject rights: the privacy officer finds a person by national ID and hands over an
+Art. 15 copy of everything (JSON and PDF), in the browser and from the command line."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from audit.models import AuditEvent
+from caseapp.extensions import db
+from consent.services import grant
+from tests.test_cli import cli_env, run  # noqa: F401  (cli_env is a fixture)
+
+
+def test_privacy_officer_exports_everything_about_a_person(factory, client, make_client, login):
+    school = factory.unit("Lund skole")
+    mentor = factory.user("youth_mentor", [school])
+    officer = factory.user("privacy_officer")
+    person = factory.participant("Ola", "Testesen")
+    case = factory.case(mentor, school, participant=person)
+    factory.case(mentor, school, participant=factory.participant("Kari", "Annensen"))
+    grant(db.session, participant_id=person.id, purpose="follow_up", actor=mentor,
+          given_by="subject_and_guardians", guardians=[{"name": "Mor Testesen", "relation": "mor"}])
+    db.session.commit()
+    worker = make_client()
+    login(worker, mentor)
+    worker.get(f"/cases/{case.id}")
+
+    login(client, officer)
+    wrong = client.submit("/audit/subjects", {"national_id": "12345678901"})
+    assert "Skriv inn et gyldig fødselsnummer" in wrong.text
+    page = client.submit("/audit/subjects", {"national_id": person.national_id})
+    assert page.status_code == 200 and "Ola Testesen" in page.text
+
+    data = client.get(f"/audit/participants/{person.id}/export.json")
+    assert data.status_code == 200 and data.mimetype == "application/json"
+    export = data.get_json()
+    assert export["participant"]["national_id"] == person.national_id
+    assert export["participant"]["given_name"] == "Ola"
+    assert [c["id"] for c in export["records"]["cases"]] == [str(case.id)]
+    assert [c["purpose"] for c in export["records"]["consent_records"]] == ["follow_up"]
+    assert "Kari" not in data.text and "Annensen" not in data.text
+    assert {"case.view", "participant.lookup"} <= {e["action"] for e in export["access_log"]}
+
+    pdf = client.get(f"/audit/participants/{person.id}/export.pdf")
+    text = " ".join(PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
+    assert "Alt vi har lagret om deg" in text and "Ola Testesen" in text
+    assert person.national_id in text
+
+    recorded = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.subject_id == person.id, AuditEvent.actor_id == officer.id)
+        .order_by(AuditEvent.seq)).all()
+    assert [e.action for e in recorded] == ["participant.lookup", "participant.export",
+                                            "participant.export"]
+    assert all(person.national_id not in json.dumps(e.details) for e in recorded)
+    assert {"identity", "national_id", "cases", "consent_records"} <= set(recorded[1].categories)
+
+
+def test_unknown_national_id_gets_a_clear_error(factory, client, login):
+    import random
+    from datetime import date
+
+    from caseapp.participants.national_id import synthetic
+
+    login(client, factory.user("privacy_officer"))
+    nobody = synthetic(date(2009, 3, 1), random.Random(1))
+    page = client.submit("/audit/subjects", {"national_id": nobody})
+    assert page.status_code == 200 and "Ingen deltaker har dette fødselsnummeret" in page.text
+    assert not db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "participant.lookup")).all()
+
+
+def test_export_subject_from_the_command_line(cli_env):  # noqa: F811
+    from caseapp import create_app
+    from caseapp.participants.models import Participant
+
+    run(cli_env, "init")
+    run(cli_env, "demo", "--seed", "5")
+    instance = Path(cli_env["CASEAPP_INSTANCE"])
+    url = cli_env.get("DATABASE_URL")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url} if url else None, instance=instance)
+    with app.app_context():
+        person = db.session.scalars(select(Participant).limit(1)).one()
+        national_id, given = person.national_id, person.given_name
+        db.session.remove()
+        db.engine.dispose()
+    out = instance / "art15.json"
+    done = run(cli_env, "export-subject", "--national-id", national_id, "--format", "json",
+               "--out", str(out))
+    assert str(out) in done.stdout
+    assert out.stat().st_mode & 0o777 == 0o600
+    export = json.loads(out.read_text())
+    assert export["participant"]["national_id"] == national_id
+    assert export["participant"]["given_name"] == given and len(export["records"]["cases"]) == 1
+    pdf = instance / "art15.pdf"
+    run(cli_env, "export-subject", "--national-id", national_id, "--format", "pdf", "--out", str(pdf))
+    assert PdfReader(str(pdf)).pages[0].extract_text()
+    bad = run(cli_env, "export-subject", "--national-id", "123", "--out", str(pdf), check=False)
+    assert bad.returncode != 0 and "not a valid national ID" in bad.stderr
+    assert "intact" in run(cli_env, "audit", "verify").stdout
