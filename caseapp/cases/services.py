@@ -59,6 +59,20 @@ def cases_for_worker(session: Session, worker: User, include_closed: bool = Fals
     return list(session.scalars(query))
 
 
+def set_paused(session: Session, actor: User, case: Case, paused: bool, version: int,
+               grounds: str | None = None) -> Case:
+    """Pause or resume an open case (optimistic lock on ``version``)."""
+    if case.status == CaseStatus.CLOSED.value:
+        return case
+    if version != case.version:
+        raise StaleCase()
+    case.status = (CaseStatus.PAUSED if paused else CaseStatus.ACTIVE).value
+    flush_case(session)
+    audit.record("case.pause" if paused else "case.resume", actor=actor, object_type="case",
+                 object_id=case.id, subject_id=case.participant_id, grounds=grounds)
+    return case
+
+
 def get_case(session: Session, case_id: str) -> Case | None:
     try:
         uid = uuid.UUID(case_id)

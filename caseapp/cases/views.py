@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from caseapp.auth.forms import PostForm
 from caseapp.cases import services
+from caseapp.editing import opened_version
 from caseapp.cases.overview import worker_overview
 from caseapp.cases.timeline import timeline
 from caseapp.handovers.services import hidden_before
@@ -45,4 +48,24 @@ def detail(case_id: str):
                            checkpoints=checkpoints_for(db.session, case),
                            may_outcome=bool(can(current_user, Perm.OUTCOME_WRITE, case)),
                            may_log=bool(can(current_user, Perm.CONTACT_WRITE, case)),
-                           may_update=bool(can(current_user, Perm.CASE_UPDATE, case)))
+                           may_update=bool(can(current_user, Perm.CASE_UPDATE, case)),
+                           status_form=PostForm())
+
+
+@bp.route("/<case_id>/status", methods=["POST"])
+@requires(Perm.CASE_LIST_OWN)
+def set_status(case_id: str):
+    """Pause or resume the case (a button on the case page)."""
+    case = services.get_case(db.session, case_id)
+    decision = authorize(Perm.CASE_UPDATE, case)
+    form = PostForm()
+    if form.validate_on_submit():
+        try:
+            services.set_paused(db.session, current_user, case, request.form.get("pause") == "1",
+                                opened_version(request.form.get("version")), decision.grounds)
+        except services.StaleCase:
+            flash(_("Someone else changed the case in the meantime. Nothing was saved; "
+                    "look at the case again."), "error")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+

@@ -48,3 +48,26 @@ def test_search_among_own_cases(client, login, factory, mentor, school):
     page = client.get("/cases/?q=oyvind").text
     assert "Øyvind Ås" in page and "Kari Nordmann" not in page and "Øystein" not in page
     assert "Ingen av sakene dine passer til søket." in client.get("/cases/?q=zzz").text
+
+
+def test_pause_and_resume_with_a_stale_check(client, login, factory, mentor, school):
+    from caseapp.cases.models import Case
+    from caseapp.extensions import db
+
+    case = factory.case(mentor, school)
+    login(client, mentor)
+    response = client.submit(f"/cases/{case.id}/status", {"pause": "1", "version": "1"},
+                             form_page=f"/cases/{case.id}")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "paused"
+    stale = client.submit(f"/cases/{case.id}/status", {"pause": "0", "version": "1"},
+                          form_page=f"/cases/{case.id}")
+    assert stale.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "paused"
+    assert "Noen andre endret saken" in client.get(f"/cases/{case.id}").text
+    client.submit(f"/cases/{case.id}/status", {"pause": "0", "version": "2"},
+                  form_page=f"/cases/{case.id}")
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "active"

@@ -25,6 +25,8 @@ EXPECTED = {
     "cases.mine": ("GET", "/cases/", {"anonymous": LOGIN, "youth_mentor": 200, "work_leader": 200}, 403),
     "cases.detail": ("GET", "/cases/{case}", {"anonymous": LOGIN, "youth_mentor": 200,
                                               "coordinator": 200}, 404),
+    "cases.set_status": ("POST", "/cases/{case}/status", {"anonymous": LOGIN, "youth_mentor": 302,
+                                                          "work_leader": 404}, 403),
     "participants.new": ("GET", "/participants/new", {"anonymous": LOGIN, "youth_mentor": 200,
                                                       "work_leader": 200}, 403),
     "plans.show": ("GET", "/cases/{case}/plan", {"anonymous": LOGIN, "youth_mentor": 200,
