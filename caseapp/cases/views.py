@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from caseapp.auth.forms import PostForm
 from caseapp.cases import services
-from caseapp.editing import opened_version
+from caseapp.cases.forms import CaseForm
+from caseapp.editing import Refused, opened_version
 from caseapp.cases.overview import worker_overview
 from caseapp.cases.timeline import timeline
 from caseapp.handovers.services import hidden_before
@@ -69,3 +70,28 @@ def set_status(case_id: str):
     return redirect(url_for("cases.detail", case_id=case_id))
 
 
+
+
+@bp.route("/<case_id>/new-case", methods=["GET", "POST"])
+@requires(Perm.PARTICIPANT_REGISTER)
+def new_case(case_id: str):
+    """Open a further case for the person in ``case`` (e.g. after the first one closed)."""
+    case = services.get_case(db.session, case_id)
+    authorize(Perm.CASE_UPDATE, case)
+    form = CaseForm()
+    form.offer(current_user)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            opened = services.open_another_case(
+                db.session, current_user, case.participant, programme=form.programme.data,
+                track=form.track.data, unit=form.chosen_unit(current_user),
+                started_on=form.started_on.data,
+                school_or_workplace=form.school_or_workplace.data,
+                grade_or_programme=form.grade_or_programme.data)
+        except Refused as exc:
+            errors = exc.messages
+        else:
+            flash(_("The new case is opened."), "success")
+            return redirect(url_for("cases.detail", case_id=opened.id))
+    return render_template("cases/new.html", form=form, case=case, errors=errors)

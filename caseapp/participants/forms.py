@@ -5,10 +5,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
-from flask_wtf import FlaskForm
 
 from caseapp.participants.models import GENDER_LABELS, RELATION_LABELS
 from caseapp.participants.national_id import InvalidNationalId, parse
+from caseapp.cases.forms import CaseForm
 from caseapp.choices import choices
 from caseapp.subform import SubForm
 from caseapp.validators import EMAIL, PHONE, TOO_LONG, not_after_today, within_years
@@ -38,7 +38,9 @@ class GuardianForm(SubForm):
             raise ValidationError(_l("Choose the guardian's relation to the young person."))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(CaseForm):
+    """A young person and the first case."""
+
     given_name = StringField(_l("Given name"), validators=[
         DataRequired(message=_l("Enter the given name.")), Length(max=100, message=TOO_LONG)])
     family_name = StringField(_l("Family name"), validators=[
@@ -62,17 +64,6 @@ class RegistrationForm(FlaskForm):
                             validators=[Optional(), Length(max=300, message=TOO_LONG)])
     guardians = FieldList(FormField(GuardianForm), min_entries=2, max_entries=2)
 
-    programme = SelectField(_l("Programme"), choices=[])
-    track = SelectField(_l("Track"), choices=[])
-    unit = SelectField(_l("Unit"), choices=[])
-    school_or_workplace = StringField(_l("School or workplace"),
-                                      validators=[Length(max=200, message=TOO_LONG)])
-    grade_or_programme = StringField(_l("Grade or education programme"),
-                                     validators=[Length(max=100, message=TOO_LONG)],
-                                     description=_l("For example 10th grade, or Vg1 health and youth work."))
-    started_on = DateField(_l("Follow-up starts"), validators=[
-        DataRequired(message=_l("Enter the start date.")), within_years(1)])
-
     basis = RadioField(_l("Basis for follow-up"), choices=choices(BASIS_CHOICES), validators=[
         DataRequired(message=_l("Choose the basis for following up this person."))])
     consent_date = DateField(_l("Consent given on"), validators=[Optional(), not_after_today])
@@ -93,12 +84,6 @@ class RegistrationForm(FlaskForm):
             return  # the national ID field says what is wrong
         if field.data != born:
             raise ValidationError(_l("The birth date does not match the national ID number."))
-
-    def validate_track(self, field) -> None:
-        from caseapp.cases.models import tracks_for
-
-        if self.programme.data and field.data not in tracks_for(self.programme.data):
-            raise ValidationError(_l("Choose a track that belongs to the programme."))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

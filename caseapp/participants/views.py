@@ -4,30 +4,14 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from caseapp.choices import choices
-from caseapp.cases.models import LABELS, tracks_for
-from caseapp.clock import local_now
 from caseapp.extensions import db
 from caseapp.participants import services
 from caseapp.participants.forms import RegistrationForm
 from consent.services import ConsentError
-from roles import WORKER_ROLES, Perm
+from roles import Perm
 from roles.guards import requires
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
-
-
-def _registration_form() -> RegistrationForm:
-    form = RegistrationForm()
-    programmes = [WORKER_ROLES[role] for role in sorted(current_user.role_set) if role in WORKER_ROLES]
-    form.programme.choices = choices((p, LABELS[p]) for p in programmes)
-    form.track.choices = choices((t, f"{LABELS[p]}: {LABELS.get(t, t)}") for p in programmes
-                                 for t in tracks_for(p))
-    form.unit.choices = choices((str(u.id), u.display_name)
-                                for u in sorted(current_user.units, key=lambda u: u.display_name))
-    if not form.is_submitted():
-        form.started_on.data = local_now().date()
-    return form
 
 
 def _registration(form: RegistrationForm) -> services.Registration:
@@ -50,10 +34,11 @@ def _registration(form: RegistrationForm) -> services.Registration:
 @requires(Perm.PARTICIPANT_REGISTER)
 def new():
     """Register a young person and open the first case (load → check → act → render)."""
-    form = _registration_form()
+    form = RegistrationForm()
+    form.offer(current_user)
     errors: list[str] = []
     if form.validate_on_submit():
-        unit = next(u for u in current_user.units if str(u.id) == form.unit.data)
+        unit = form.chosen_unit(current_user)
         try:
             case = services.register(db.session, current_user, _registration(form), unit)
         except services.AlreadyRegistered as exists:

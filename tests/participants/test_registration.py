@@ -157,3 +157,21 @@ def test_duplicate_of_someone_elses_person_gets_a_neutral_message(client, login,
 def test_only_workers_register(client, login, factory, school, role):
     login(client, factory.user(role, [school]))
     assert client.get("/participants/new").status_code == 403
+
+
+def test_a_person_can_have_another_case_after_the_first_closed(client, login, mentor, school,
+                                                               factory):
+    case = factory.case(mentor, school)
+    factory.consent(case.participant)
+    login(client, mentor)
+    data = {"programme": "youth_mentor", "track": "upper_secondary", "unit": str(school.id),
+            "school_or_workplace": "Kvadraturen vgs", "grade_or_programme": "Vg1",
+            "started_on": "2026-11-02"}
+    refused = client.submit(f"/cases/{case.id}/new-case", data)
+    assert "har allerede en åpen sak i dette programmet" in refused.text
+    case.status = "closed"
+    db.session.commit()
+    assert "Åpne en ny sak for personen" in client.get(f"/cases/{case.id}").text
+    response = client.submit(f"/cases/{case.id}/new-case", data)
+    assert response.status_code == 302
+    assert count(Case) == 2 and count(Participant) == 1
