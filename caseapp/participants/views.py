@@ -1,17 +1,19 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from caseapp.cases.services import get_case
+from caseapp.editing import Refused
 from caseapp.extensions import db
 from caseapp.participants import services
-from caseapp.participants.forms import RegistrationForm
+from caseapp.participants.forms import ContactDetailsForm, RegistrationForm
 from consent.services import ConsentError
 from roles import Perm
-from roles.guards import requires
+from roles.guards import authorize, requires
 
-bp = Blueprint("participants", __name__, url_prefix="/participants")
+bp = Blueprint("participants", __name__)
 
 
 def _registration(form: RegistrationForm) -> services.Registration:
@@ -26,11 +28,15 @@ def _registration(form: RegistrationForm) -> services.Registration:
         email=form.email.data, address=form.address.data,
         school_or_workplace=form.school_or_workplace.data,
         grade_or_programme=form.grade_or_programme.data,
-        guardians=[services.GuardianData(g.relation.data, g.name.data, g.phone.data, g.email.data)
-                   for g in (entry.form for entry in form.guardians) if g.filled])
+        guardians=_guardians(form))
 
 
-@bp.route("/new", methods=["GET", "POST"])
+def _guardians(form) -> list[services.GuardianData]:
+    return [services.GuardianData(g.relation.data, g.name.data, g.phone.data, g.email.data)
+            for g in (entry.form for entry in form.guardians) if g.filled]
+
+
+@bp.route("/participants/new", methods=["GET", "POST"])
 @requires(Perm.PARTICIPANT_REGISTER)
 def new():
     """Register a young person and open the first case (load → check → act → render)."""
@@ -53,3 +59,35 @@ def new():
             flash(_("The person is registered and the case is opened."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("participants/new.html", form=form, errors=errors)
+
+
+@bp.route("/cases/<case_id>/person", methods=["GET", "POST"])
+@requires(Perm.CASE_LIST_OWN)
+def edit(case_id: str):
+    """Change the contact details and guardians of the person in the worker's case."""
+    case = get_case(db.session, case_id)
+    decision = authorize(Perm.CASE_UPDATE, case)
+    person = case.participant
+    if request.method == "GET":
+        form = ContactDetailsForm(obj=person)
+        while form.guardians.entries:
+            form.guardians.pop_entry()
+        for guardian in person.guardians:
+            form.guardians.append_entry({"relation": guardian.relation, "name": guardian.name,
+                                         "phone": guardian.phone, "email": guardian.email})
+        form.guardians.append_entry()
+    else:
+        form = ContactDetailsForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            services.update_contact_details(
+                db.session, current_user, person, phone=form.phone.data, email=form.email.data,
+                address=form.address.data, home_municipality=form.home_municipality.data,
+                guardians=_guardians(form), grounds=decision.grounds)
+        except Refused as exc:
+            errors = exc.messages
+        else:
+            flash(_("The contact details are saved."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("participants/edit.html", form=form, case=case, errors=errors)

@@ -175,3 +175,24 @@ def test_a_person_can_have_another_case_after_the_first_closed(client, login, me
     response = client.submit(f"/cases/{case.id}/new-case", data)
     assert response.status_code == 302
     assert count(Case) == 2 and count(Participant) == 1
+
+
+def test_contact_details_and_guardians_can_be_changed(client, login, mentor, school, factory):
+    case = factory.case(mentor, school)
+    factory.consent(case.participant)
+    login(client, mentor)
+    page = client.get(f"/cases/{case.id}/person")
+    assert page.status_code == 200
+    response = client.submit(f"/cases/{case.id}/person", {
+        "phone": "40000000", "email": "", "address": "Ny vei 2", "home_municipality": "4204",
+        "guardians-0-relation": "father", "guardians-0-name": "Per Nordmann",
+        "guardians-0-phone": "41111111", "guardians-0-email": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    person = db.session.get(Participant, case.participant_id)
+    assert person.phone == "40000000" and person.address == "Ny vei 2"
+    assert [(g.relation, g.name) for g in person.guardians] == [("father", "Per Nordmann")]
+    bad = client.submit(f"/cases/{case.id}/person", {"phone": "ring", "guardians-0-phone": "1234"})
+    assert "Skriv inn et telefonnummer" in bad.text and "Skriv inn navnet til den foresatte" in bad.text
+    db.session.expire_all()
+    assert db.session.get(Participant, case.participant_id).phone == "40000000"

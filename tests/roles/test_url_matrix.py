@@ -29,6 +29,8 @@ EXPECTED = {
                                                           "work_leader": 404}, 403),
     "cases.new_case": ("GET", "/cases/{case}/new-case", {"anonymous": LOGIN, "youth_mentor": 200,
                                                          "work_leader": 404}, 403),
+    "participants.edit": ("GET", "/cases/{case}/person", {"anonymous": LOGIN, "youth_mentor": 200,
+                                                          "work_leader": 404}, 403),
     "participants.new": ("GET", "/participants/new", {"anonymous": LOGIN, "youth_mentor": 200,
                                                       "work_leader": 200}, 403),
     "plans.show": ("GET", "/cases/{case}/plan", {"anonymous": LOGIN, "youth_mentor": 200,
