@@ -10,9 +10,10 @@ from caseapp.cases.forms import CaseForm
 from caseapp.editing import Refused, opened_version
 from caseapp.cases.overview import worker_overview
 from caseapp.cases.timeline import timeline
+from caseapp.clock import local_now
 from caseapp.handovers.services import hidden_before
 from caseapp.extensions import db
-from caseapp.outcomes.services import checkpoints_for, outcomes_for
+from caseapp.outcomes.services import checkpoints_for, due_checkpoints, outcomes_for
 from caseapp.plans.services import goal_texts, plan_for
 from consent.services import valid_basis
 from consent.purposes import Purpose
@@ -27,7 +28,8 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 def mine():
     query = request.args.get("q", "")[:100]
     rows = worker_overview(db.session, current_user, query)
-    return render_template("cases/mine.html", rows=rows, query=query)
+    checkpoints = due_checkpoints(db.session, current_user, local_now().date())
+    return render_template("cases/mine.html", rows=rows, query=query, checkpoints=checkpoints)
 
 
 @bp.route("/<case_id>")
