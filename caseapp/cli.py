@@ -5,6 +5,7 @@ Commands are thin: they parse options and call services, which do the work.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -139,6 +140,41 @@ def create_user_command(username, display_name, roles, unit_names, password_stdi
         raise click.ClickException("; ".join(exc.messages)) from None
     db.session.commit()
     click.echo(f"Created user {user.username}; two-factor login is set up at first login.")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and report problems; save nothing.")
+@with_appcontext
+def import_command(path: Path, dry_run: bool) -> None:
+    """Import participants and cases from a CSV or XLSX list (all rows or none).
+
+    Columns: given_name, family_name, national_id, birth_date, programme, track, unit (as shown
+    in the app), worker (username), start_date, end_date, outcome (code), outcome_date,
+    minority_language (yes/no), consent_date, consent_method (consent or statutory) and, for
+    statutory, statutory_reference. Dates as YYYY-MM-DD or DD.MM.YYYY."""
+    from caseapp.clock import local_now, now
+    from caseapp.extensions import db
+    from caseapp.imports.reader import UnreadableFile
+    from caseapp.imports.services import check_file, import_rows
+
+    try:
+        rows, problems = check_file(db.session, path, local_now().date())
+    except UnreadableFile as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        db.session.rollback()
+        raise click.ClickException(f"{len(problems)} problem(s); nothing was imported. "
+                                   f"/ {len(problems)} feil; ingenting ble importert.")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"{len(rows)} rows are ready to import. / {len(rows)} rader er klare.")
+        return
+    count = import_rows(db.session, rows, source=path, at=now())
+    db.session.commit()
+    click.echo(f"Imported {count} participants with cases. / Importerte {count} deltakere med saker.")
 
 
 @cli.command("run", with_appcontext=False)

@@ -59,6 +59,35 @@ def cases_for_worker(session: Session, worker: User, include_closed: bool = Fals
     return list(session.scalars(query))
 
 
+def open_another_case(session: Session, actor: User, participant: Participant, **fields) -> Case:
+    """A further case for a person already followed (a person can have several over time)."""
+    from flask_babel import gettext as _
+
+    from caseapp.editing import Refused, require_follow_up
+
+    open_cases = session.scalars(select(Case).where(
+        Case.participant_id == participant.id, Case.programme == fields["programme"],
+        Case.status != CaseStatus.CLOSED.value))
+    if next(iter(open_cases), None) is not None:
+        raise Refused([_("The person already has an open case in this programme.")])
+    require_follow_up(session, participant.id)
+    return create_case(session, actor, participant, **fields)
+
+
+def set_paused(session: Session, actor: User, case: Case, paused: bool, version: int,
+               grounds: str | None = None) -> Case:
+    """Pause or resume an open case (optimistic lock on ``version``)."""
+    if case.status == CaseStatus.CLOSED.value:
+        return case
+    if version != case.version:
+        raise StaleCase()
+    case.status = (CaseStatus.PAUSED if paused else CaseStatus.ACTIVE).value
+    flush_case(session)
+    audit.record("case.pause" if paused else "case.resume", actor=actor, object_type="case",
+                 object_id=case.id, subject_id=case.participant_id, grounds=grounds)
+    return case
+
+
 def get_case(session: Session, case_id: str) -> Case | None:
     try:
         uid = uuid.UUID(case_id)

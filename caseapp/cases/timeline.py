@@ -33,7 +33,7 @@ def timeline(session: Session, case: Case, hide_sessions_before: datetime | None
     earlier sessions."""
     entries = [Entry(_day(case.started_on), "started", case)]
     entries += [Entry(c.occurred_at, "contact", c) for c in contacts_for_case(session, case)
-                if hide_sessions_before is None or c.created_at >= hide_sessions_before]
+                if hide_sessions_before is None or c.created_at > hide_sessions_before]
     plan = plan_for(session, case)
     entries += [Entry(v.saved_at, "plan_version", v) for v in (plan.versions if plan else [])]
     entries += [Entry(_day(t.transition_date), "transition", t) for t in transitions_for(session, case)]

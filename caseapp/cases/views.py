@@ -1,14 +1,19 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from caseapp.auth.forms import PostForm
 from caseapp.cases import services
+from caseapp.cases.forms import CaseForm
+from caseapp.editing import Refused, opened_version
 from caseapp.cases.overview import worker_overview
 from caseapp.cases.timeline import timeline
+from caseapp.clock import local_now
 from caseapp.handovers.services import hidden_before
 from caseapp.extensions import db
-from caseapp.outcomes.services import checkpoints_for, outcomes_for
+from caseapp.outcomes.services import checkpoints_for, due_checkpoints, outcomes_for
 from caseapp.plans.services import goal_texts, plan_for
 from consent.services import valid_basis
 from consent.purposes import Purpose
@@ -24,7 +29,8 @@ def mine():
     # The name search is POSTed: a name never goes into a URL, a log line or the history.
     query = (request.form.get("q", "") if request.method == "POST" else "")[:100]
     rows = worker_overview(db.session, current_user, query)
-    return render_template("cases/mine.html", rows=rows, query=query)
+    checkpoints = due_checkpoints(db.session, current_user, local_now().date())
+    return render_template("cases/mine.html", rows=rows, query=query, checkpoints=checkpoints)
 
 
 @bp.route("/<case_id>")
@@ -46,4 +52,49 @@ def detail(case_id: str):
                            checkpoints=checkpoints_for(db.session, case),
                            may_outcome=bool(can(current_user, Perm.OUTCOME_WRITE, case)),
                            may_log=bool(can(current_user, Perm.CONTACT_WRITE, case)),
-                           may_update=bool(can(current_user, Perm.CASE_UPDATE, case)))
+                           may_update=bool(can(current_user, Perm.CASE_UPDATE, case)),
+                           status_form=PostForm())
+
+
+@bp.route("/<case_id>/status", methods=["POST"])
+@requires(Perm.CASE_LIST_OWN)
+def set_status(case_id: str):
+    """Pause or resume the case (a button on the case page)."""
+    case = services.get_case(db.session, case_id)
+    decision = authorize(Perm.CASE_UPDATE, case)
+    form = PostForm()
+    if form.validate_on_submit():
+        try:
+            services.set_paused(db.session, current_user, case, request.form.get("pause") == "1",
+                                opened_version(request.form.get("version")), decision.grounds)
+        except services.StaleCase:
+            flash(_("Someone else changed the case in the meantime. Nothing was saved; "
+                    "look at the case again."), "error")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+
+
+@bp.route("/<case_id>/new-case", methods=["GET", "POST"])
+@requires(Perm.PARTICIPANT_REGISTER)
+def new_case(case_id: str):
+    """Open a further case for the person in ``case`` (e.g. after the first one closed)."""
+    case = services.get_case(db.session, case_id)
+    authorize(Perm.CASE_UPDATE, case)
+    form = CaseForm()
+    form.offer(current_user)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            opened = services.open_another_case(
+                db.session, current_user, case.participant, programme=form.programme.data,
+                track=form.track.data, unit=form.chosen_unit(current_user),
+                started_on=form.started_on.data,
+                school_or_workplace=form.school_or_workplace.data,
+                grade_or_programme=form.grade_or_programme.data)
+        except Refused as exc:
+            errors = exc.messages
+        else:
+            flash(_("The new case is opened."), "success")
+            return redirect(url_for("cases.detail", case_id=opened.id))
+    return render_template("cases/new.html", form=form, case=case, errors=errors)

@@ -39,7 +39,7 @@ def _load_contact(contact_id: str, perm: Perm):
     contact = services.get_contact(db.session, contact_id)
     decision = authorize(perm, contact.case if contact else None)
     hidden = hidden_before(contact.case, current_user)
-    if hidden is not None and contact.created_at < hidden:
+    if hidden is not None and contact.created_at <= hidden:
         abort(404)  # from before a cross-organisation handover: not shared
     return contact, decision
 

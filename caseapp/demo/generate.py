@@ -21,6 +21,7 @@ import audit
 from caseapp.accounts.services import create_user
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.demo import names
+from caseapp.demo.histories import add_histories
 from caseapp.participants.models import Gender, Participant
 from caseapp.participants.national_id import synthetic
 from caseapp.units.models import Unit
@@ -118,17 +119,21 @@ def load_demo(session: Session, seed: int = 2025) -> list[dict]:
         logins.append({"username": username, "password": password, "role": role,
                        "units": [units[k].display_name for k in unit_keys],
                        "totp_secret": secret})
+    cases = []
     for programme, track, count, workers in COHORTS:
         assignments = [(w, u) for w, unit_keys in workers.items() for u in unit_keys]
         for index in range(count):
             worker, unit_key = assignments[index % len(assignments)]
-            _add_participant_with_case(session, rng, programme, track, staff[worker], units[unit_key])
+            cases.append(_add_participant_with_case(session, rng, programme, track,
+                                                    staff[worker], units[unit_key]))
+    session.flush()
+    add_histories(session, seed, cases, TODAY)
     audit.record("demo.load", actor=None, details={"seed": seed}, session=session)
     session.flush()
     return logins
 
 
-def _add_participant_with_case(session, rng, programme, track, worker, unit) -> None:
+def _add_participant_with_case(session, rng, programme, track, worker, unit) -> Case:
     minority = rng.random() < MINORITY_SHARE[track]
     given = rng.choice(names.MINORITY_GIVEN_NAMES if minority else names.GIVEN_NAMES)
     family = rng.choice(names.MINORITY_FAMILY_NAMES if minority else names.FAMILY_NAMES)
@@ -140,12 +145,14 @@ def _add_participant_with_case(session, rng, programme, track, worker, unit) -> 
     session.add(participant)
     started = TODAY - timedelta(days=rng.randrange(30, 3 * 365))
     closed = programme == "work_leader" and rng.random() < 0.3
-    session.add(Case(
+    case = Case(
         participant=participant, programme=programme, track=track, unit_id=unit.id,
         worker_id=worker.id, started_on=started,
         status=CaseStatus.CLOSED.value if closed else (
             CaseStatus.PAUSED.value if rng.random() < 0.05 else CaseStatus.ACTIVE.value),
-        ended_on=min(started + timedelta(days=rng.randrange(60, 400)), TODAY) if closed else None))
+        ended_on=min(started + timedelta(days=rng.randrange(60, 400)), TODAY) if closed else None)
+    session.add(case)
+    return case
 
 
 def write_logins(instance_path: str, logins: list[dict]) -> Path:

@@ -35,7 +35,7 @@ class OutcomeData:
     note: str | None = None
 
 
-def _add_outcome(session: Session, actor: User, case: Case, data: OutcomeData,
+def add_outcome(session: Session, actor: User, case: Case, data: OutcomeData,
                  grounds: str | None) -> Outcome:
     paid = data.code == "paid_work"
     outcome = Outcome(case_id=case.id, participant_id=case.participant_id, code=data.code,
@@ -58,7 +58,7 @@ def record_outcome(session: Session, actor: User, case: Case, data: OutcomeData,
     if data.occurred_on < case.started_on:
         raise OutcomeError([_("The outcome cannot be dated before the case started.")])
     require_follow_up(session, case.participant_id, OutcomeError)
-    return _add_outcome(session, actor, case, data, grounds)
+    return add_outcome(session, actor, case, data, grounds)
 
 
 def close_case(session: Session, actor: User, case: Case, data: OutcomeData, *, ended_on: date,
@@ -71,7 +71,14 @@ def close_case(session: Session, actor: User, case: Case, data: OutcomeData, *, 
     if ended_on < case.started_on:
         raise OutcomeError([_("The end date cannot be before the case started.")])
     require_follow_up(session, case.participant_id, OutcomeError)
-    outcome = _add_outcome(session, actor, case, data, grounds)
+    return add_closing(session, actor, case, data, ended_on=ended_on, end_reason=end_reason,
+                       grounds=grounds)
+
+
+def add_closing(session: Session, actor: User, case: Case, data: OutcomeData, *, ended_on: date,
+                end_reason: str, grounds: str | None) -> Outcome:
+    """The closing itself (checked by the caller): outcome, status, checkpoints, audit."""
+    outcome = add_outcome(session, actor, case, data, grounds)
     case.status, case.ended_on, case.end_reason = CaseStatus.CLOSED.value, ended_on, end_reason
     for months in CHECKPOINT_MONTHS:
         session.add(Checkpoint(case_id=case.id, participant_id=case.participant_id, months=months,
@@ -88,7 +95,7 @@ def answer_checkpoint(session: Session, actor: User, checkpoint: Checkpoint, *, 
     if checkpoint.answered_at is not None:
         raise OutcomeError([_("This checkpoint is already answered.")])
     require_follow_up(session, checkpoint.case.participant_id, OutcomeError)
-    checkpoint.outcome = _add_outcome(session, actor, checkpoint.case, data, grounds)
+    checkpoint.outcome = add_outcome(session, actor, checkpoint.case, data, grounds)
     checkpoint.still_active = still_active
     checkpoint.answered_at, checkpoint.answered_by_id = now(), actor.id
     session.flush()

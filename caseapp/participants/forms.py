@@ -1,15 +1,17 @@
-"""Registering a young person and opening the first case, in one form."""
+"""Registering a young person with the first case, and changing contact details."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (BooleanField, DateField, FieldList, FormField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
 from flask_wtf import FlaskForm
 
+from caseapp.cases.forms import CaseForm
+from caseapp.choices import choices
 from caseapp.participants.models import GENDER_LABELS, RELATION_LABELS
 from caseapp.participants.national_id import InvalidNationalId, parse
-from caseapp.choices import choices
 from caseapp.subform import SubForm
 from caseapp.validators import EMAIL, PHONE, TOO_LONG, not_after_today, within_years
 
@@ -38,7 +40,25 @@ class GuardianForm(SubForm):
             raise ValidationError(_l("Choose the guardian's relation to the young person."))
 
 
-class RegistrationForm(FlaskForm):
+class ContactDetailsForm(FlaskForm):
+    """Changing how to reach the young person and the guardians."""
+
+    phone = StringField(_l("Phone"), validators=[Optional(), PHONE],
+                        render_kw={"inputmode": "tel", "autocomplete": "off"})
+    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=200, message=TOO_LONG),
+                                                  EMAIL],
+                        render_kw={"inputmode": "email", "autocomplete": "off"})
+    address = TextAreaField(_l("Address"),
+                            validators=[Optional(), Length(max=300, message=TOO_LONG)])
+    home_municipality = StringField(_l("Home municipality number"), validators=[
+        Optional(), Regexp(r"^\d{4}$", message=_l("Enter the four-digit municipality number."))],
+        description=_l("For example 4204 for Kristiansand."), render_kw={"inputmode": "numeric"})
+    guardians = FieldList(FormField(GuardianForm), min_entries=1, max_entries=6)
+
+
+class RegistrationForm(CaseForm, ContactDetailsForm):
+    """A young person and the first case."""
+
     given_name = StringField(_l("Given name"), validators=[
         DataRequired(message=_l("Enter the given name.")), Length(max=100, message=TOO_LONG)])
     family_name = StringField(_l("Family name"), validators=[
@@ -50,28 +70,7 @@ class RegistrationForm(FlaskForm):
         DataRequired(message=_l("Enter the birth date."))])
     gender = SelectField(_l("Gender"), choices=choices(GENDER_LABELS), default="unknown")
     minority_language = BooleanField(_l("Minority-language background"))
-    home_municipality = StringField(_l("Home municipality number"), validators=[
-        Optional(), Regexp(r"^\d{4}$", message=_l("Enter the four-digit municipality number."))],
-        description=_l("For example 4204 for Kristiansand."), render_kw={"inputmode": "numeric"})
-    phone = StringField(_l("Phone"), validators=[Optional(), PHONE],
-                        render_kw={"inputmode": "tel", "autocomplete": "off"})
-    email = StringField(_l("E-mail"), validators=[Optional(), Length(max=200, message=TOO_LONG),
-                                                  EMAIL],
-                        render_kw={"inputmode": "email", "autocomplete": "off"})
-    address = TextAreaField(_l("Address"),
-                            validators=[Optional(), Length(max=300, message=TOO_LONG)])
     guardians = FieldList(FormField(GuardianForm), min_entries=2, max_entries=2)
-
-    programme = SelectField(_l("Programme"), choices=[])
-    track = SelectField(_l("Track"), choices=[])
-    unit = SelectField(_l("Unit"), choices=[])
-    school_or_workplace = StringField(_l("School or workplace"),
-                                      validators=[Length(max=200, message=TOO_LONG)])
-    grade_or_programme = StringField(_l("Grade or education programme"),
-                                     validators=[Length(max=100, message=TOO_LONG)],
-                                     description=_l("For example 10th grade, or Vg1 health and youth work."))
-    started_on = DateField(_l("Follow-up starts"), validators=[
-        DataRequired(message=_l("Enter the start date.")), within_years(1)])
 
     basis = RadioField(_l("Basis for follow-up"), choices=choices(BASIS_CHOICES), validators=[
         DataRequired(message=_l("Choose the basis for following up this person."))])
@@ -94,12 +93,6 @@ class RegistrationForm(FlaskForm):
         if field.data != born:
             raise ValidationError(_l("The birth date does not match the national ID number."))
 
-    def validate_track(self, field) -> None:
-        from caseapp.cases.models import tracks_for
-
-        if self.programme.data and field.data not in tracks_for(self.programme.data):
-            raise ValidationError(_l("Choose a track that belongs to the programme."))
-
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.basis.data == "consent" and self.consent_date.data is None \
@@ -111,3 +104,4 @@ class RegistrationForm(FlaskForm):
     def validate_statutory_reference(self, field) -> None:
         if self.basis.data == "statutory" and not (field.data or "").strip():
             raise ValidationError(_l("Name the law that gives the statutory basis."))
+

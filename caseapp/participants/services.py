@@ -15,6 +15,7 @@ from caseapp.accounts.models import User
 from caseapp.cases.models import Case
 from caseapp.cases.services import create_case
 from caseapp.clock import now
+from caseapp.editing import require_follow_up
 from caseapp.participants.lookup import find_by_national_id
 from caseapp.participants.models import Guardian, Participant
 from caseapp.participants.national_id import parse
@@ -127,3 +128,21 @@ def register(session: Session, actor: User, data: Registration, unit: Unit) -> C
                        unit=unit, started_on=data.started_on,
                        school_or_workplace=data.school_or_workplace,
                        grade_or_programme=data.grade_or_programme)
+
+
+def update_contact_details(session: Session, actor: User, participant: Participant, *,
+                           phone: str | None, email: str | None, address: str | None,
+                           home_municipality: str | None, guardians: list[GuardianData],
+                           grounds: str | None = None) -> Participant:
+    """Replace how to reach the person and the guardians (needs a basis for follow-up)."""
+    require_follow_up(session, participant.id)
+    participant.phone, participant.email = phone or None, email or None
+    participant.address, participant.home_municipality = address or None, home_municipality or None
+    participant.guardians = [Guardian(relation=g.relation, name=g.name.strip(),
+                                      phone=g.phone or None, email=g.email or None)
+                             for g in guardians]
+    session.flush()
+    audit.record("participant.update", actor=actor, object_type="participant",
+                 object_id=participant.id, subject_id=participant.id,
+                 categories=["contact_details", "guardians"], grounds=grounds)
+    return participant

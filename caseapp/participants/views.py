@@ -1,33 +1,19 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from caseapp.choices import choices
-from caseapp.cases.models import LABELS, tracks_for
-from caseapp.clock import local_now
+from caseapp.cases.services import get_case
+from caseapp.editing import Refused
 from caseapp.extensions import db
 from caseapp.participants import services
-from caseapp.participants.forms import RegistrationForm
+from caseapp.participants.forms import ContactDetailsForm, RegistrationForm
 from consent.services import ConsentError
-from roles import WORKER_ROLES, Perm
-from roles.guards import requires
+from roles import Perm
+from roles.guards import authorize, requires
 
-bp = Blueprint("participants", __name__, url_prefix="/participants")
-
-
-def _registration_form() -> RegistrationForm:
-    form = RegistrationForm()
-    programmes = [WORKER_ROLES[role] for role in sorted(current_user.role_set) if role in WORKER_ROLES]
-    form.programme.choices = choices((p, LABELS[p]) for p in programmes)
-    form.track.choices = choices((t, f"{LABELS[p]}: {LABELS.get(t, t)}") for p in programmes
-                                 for t in tracks_for(p))
-    form.unit.choices = choices((str(u.id), u.display_name)
-                                for u in sorted(current_user.units, key=lambda u: u.display_name))
-    if not form.is_submitted():
-        form.started_on.data = local_now().date()
-    return form
+bp = Blueprint("participants", __name__)
 
 
 def _registration(form: RegistrationForm) -> services.Registration:
@@ -42,18 +28,23 @@ def _registration(form: RegistrationForm) -> services.Registration:
         email=form.email.data, address=form.address.data,
         school_or_workplace=form.school_or_workplace.data,
         grade_or_programme=form.grade_or_programme.data,
-        guardians=[services.GuardianData(g.relation.data, g.name.data, g.phone.data, g.email.data)
-                   for g in (entry.form for entry in form.guardians) if g.filled])
+        guardians=_guardians(form))
 
 
-@bp.route("/new", methods=["GET", "POST"])
+def _guardians(form) -> list[services.GuardianData]:
+    return [services.GuardianData(g.relation.data, g.name.data, g.phone.data, g.email.data)
+            for g in (entry.form for entry in form.guardians) if g.filled]
+
+
+@bp.route("/participants/new", methods=["GET", "POST"])
 @requires(Perm.PARTICIPANT_REGISTER)
 def new():
     """Register a young person and open the first case (load → check → act → render)."""
-    form = _registration_form()
+    form = RegistrationForm()
+    form.offer(current_user)
     errors: list[str] = []
     if form.validate_on_submit():
-        unit = next(u for u in current_user.units if str(u.id) == form.unit.data)
+        unit = form.chosen_unit(current_user)
         try:
             case = services.register(db.session, current_user, _registration(form), unit)
         except services.AlreadyRegistered as exists:
@@ -68,3 +59,35 @@ def new():
             flash(_("The person is registered and the case is opened."), "success")
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("participants/new.html", form=form, errors=errors)
+
+
+@bp.route("/cases/<case_id>/person", methods=["GET", "POST"])
+@requires(Perm.CASE_LIST_OWN)
+def edit(case_id: str):
+    """Change the contact details and guardians of the person in the worker's case."""
+    case = get_case(db.session, case_id)
+    decision = authorize(Perm.CASE_UPDATE, case)
+    person = case.participant
+    if request.method == "GET":
+        form = ContactDetailsForm(obj=person)
+        while form.guardians.entries:
+            form.guardians.pop_entry()
+        for guardian in person.guardians:
+            form.guardians.append_entry({"relation": guardian.relation, "name": guardian.name,
+                                         "phone": guardian.phone, "email": guardian.email})
+        form.guardians.append_entry()
+    else:
+        form = ContactDetailsForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            services.update_contact_details(
+                db.session, current_user, person, phone=form.phone.data, email=form.email.data,
+                address=form.address.data, home_municipality=form.home_municipality.data,
+                guardians=_guardians(form), grounds=decision.grounds)
+        except Refused as exc:
+            errors = exc.messages
+        else:
+            flash(_("The contact details are saved."), "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    return render_template("participants/edit.html", form=form, case=case, errors=errors)

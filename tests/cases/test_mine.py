@@ -51,3 +51,26 @@ def test_search_among_own_cases(client, login, factory, mentor, school):
     # a name typed into the search never travels in a URL
     assert "oyvind" not in client.get("/cases/?q=oyvind").text.split("<main")[0]
     assert "Øyvind Ås" in client.get("/cases/?q=zzz").text  # GET ignores the query
+
+
+def test_pause_and_resume_with_a_stale_check(client, login, factory, mentor, school):
+    from caseapp.cases.models import Case
+    from caseapp.extensions import db
+
+    case = factory.case(mentor, school)
+    login(client, mentor)
+    response = client.submit(f"/cases/{case.id}/status", {"pause": "1", "version": "1"},
+                             form_page=f"/cases/{case.id}")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "paused"
+    stale = client.submit(f"/cases/{case.id}/status", {"pause": "0", "version": "1"},
+                          form_page=f"/cases/{case.id}")
+    assert stale.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "paused"
+    assert "Noen andre endret saken" in client.get(f"/cases/{case.id}").text
+    client.submit(f"/cases/{case.id}/status", {"pause": "0", "version": "2"},
+                  form_page=f"/cases/{case.id}")
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "active"

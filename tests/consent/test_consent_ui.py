@@ -234,3 +234,24 @@ def test_recorded_consent_points_at_the_notice_text_version_shown(factory, clien
     records = sorted(_records(adult.id), key=lambda r: r.created_at)
     assert records[0].notice_text.version == "2026-1"  # old records keep the old text
     assert records[-1].notice_text.version == "2027-1"
+
+
+def test_overview_on_the_demo_data_shows_missing_and_expiring_consents(app, make_client, clock):
+    import re
+    from datetime import UTC
+
+    import pyotp
+
+    from caseapp.demo.generate import load_demo
+
+    logins = load_demo(db.session, seed=2025)
+    db.session.commit()
+    officer = next(l for l in logins if l["role"] == "privacy_officer")
+    client = make_client()
+    client.submit("/login", {"username": officer["username"], "password": officer["password"]})
+    client.submit("/login/code", {"code": pyotp.TOTP(officer["totp_secret"]).at(
+        clock.now().replace(tzinfo=UTC))})
+    page = client.get("/consent/overview").text
+    counts = {title: int(n) for title, n in re.findall(r"<h2>([^<(]+) \((\d+)\)</h2>", page)}
+    assert counts["Saker uten gyldig grunnlag for oppfølging"] > 0
+    assert counts["Samtykker som utløper de neste 30 dagene"] > 0

@@ -144,3 +144,9 @@ def test_when_the_worker_has_left_the_coordinator_gets_the_task(client, login, l
     elsewhere = make_client()
     login(elsewhere, other_unit_coordinator)
     assert elsewhere.get(f"/checkpoints/{point.id}").status_code == 404
+
+
+def test_due_checkpoints_also_show_on_my_cases(client, login, leader, case, factory):
+    point = factory.checkpoint(case)
+    login(client, leader)
+    assert f"/checkpoints/{point.id}" in client.get("/cases/").text

@@ -157,3 +157,63 @@ def test_duplicate_of_someone_elses_person_gets_a_neutral_message(client, login,
 def test_only_workers_register(client, login, factory, school, role):
     login(client, factory.user(role, [school]))
     assert client.get("/participants/new").status_code == 403
+
+
+def test_a_person_can_have_another_case_after_the_first_closed(client, login, mentor, school,
+                                                               factory):
+    case = factory.case(mentor, school)
+    factory.consent(case.participant)
+    login(client, mentor)
+    data = {"programme": "youth_mentor", "track": "upper_secondary", "unit": str(school.id),
+            "school_or_workplace": "Kvadraturen vgs", "grade_or_programme": "Vg1",
+            "started_on": "2026-11-02"}
+    refused = client.submit(f"/cases/{case.id}/new-case", data)
+    assert "har allerede en åpen sak i dette programmet" in refused.text
+    case.status = "closed"
+    db.session.commit()
+    assert "Åpne en ny sak for personen" in client.get(f"/cases/{case.id}").text
+    response = client.submit(f"/cases/{case.id}/new-case", data)
+    assert response.status_code == 302
+    assert count(Case) == 2 and count(Participant) == 1
+
+
+def test_contact_details_and_guardians_can_be_changed(client, login, mentor, school, factory):
+    case = factory.case(mentor, school)
+    factory.consent(case.participant)
+    login(client, mentor)
+    page = client.get(f"/cases/{case.id}/person")
+    assert page.status_code == 200
+    response = client.submit(f"/cases/{case.id}/person", {
+        "phone": "40000000", "email": "", "address": "Ny vei 2", "home_municipality": "4204",
+        "guardians-0-relation": "father", "guardians-0-name": "Per Nordmann",
+        "guardians-0-phone": "41111111", "guardians-0-email": ""})
+    assert response.status_code == 302
+    db.session.expire_all()
+    person = db.session.get(Participant, case.participant_id)
+    assert person.phone == "40000000" and person.address == "Ny vei 2"
+    assert [(g.relation, g.name) for g in person.guardians] == [("father", "Per Nordmann")]
+    bad = client.submit(f"/cases/{case.id}/person", {"phone": "ring", "guardians-0-phone": "1234"})
+    assert "Skriv inn et telefonnummer" in bad.text and "Skriv inn navnet til den foresatte" in bad.text
+    db.session.expire_all()
+    assert db.session.get(Participant, case.participant_id).phone == "40000000"
+
+
+def test_a_minor_without_a_guardian_cannot_be_registered_on_consent(client, login, mentor, school):
+    import random
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from caseapp.extensions import db
+    from caseapp.participants.models import Participant
+    from caseapp.participants.national_id import synthetic
+
+    login(client, mentor)
+    born = date(2012, 9, 9)
+    response = client.submit("/participants/new", {
+        "given_name": "Liten", "family_name": "Alene", "national_id": synthetic(born, random.Random(1)),
+        "birth_date": born.isoformat(), "gender": "unknown", "programme": "youth_mentor",
+        "track": "lower_secondary", "unit": str(school.id), "started_on": "2026-06-01",
+        "basis": "consent", "consent_date": "2026-06-01"})
+    assert response.status_code == 200 and "samtykke fra foresatte kreves" in response.text
+    assert db.session.scalar(select(func.count(Participant.id))) == 0

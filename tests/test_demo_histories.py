@@ -1,0 +1,56 @@
+"""The demo data shows both programmes with realistic histories."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC
+
+import pyotp
+from sqlalchemy import func, select
+
+from caseapp.cases.models import Case
+from caseapp.contacts.models import Contact
+from caseapp.demo.generate import TODAY, load_demo
+from caseapp.extensions import db
+from caseapp.outcomes.models import Checkpoint, Outcome
+from caseapp.plans.models import PlanVersion
+from caseapp.transitions.models import Placement, Transition
+from consent.services import valid_basis
+
+
+def test_demo_cases_have_histories(app):
+    load_demo(db.session, seed=5)
+    db.session.commit()
+    cases = db.session.scalars(select(Case)).all()
+    with_basis = [c for c in cases if valid_basis(db.session, c.participant_id, "follow_up")]
+    # nearly everyone has a basis; a few lack one, so the consent overview has work to show
+    assert 0.85 * len(cases) <= len(with_basis) < len(cases)
+    sessions = Counter(db.session.scalars(select(Contact.case_id)))
+    assert len(sessions) == len(cases) and sum(sessions.values()) / len(cases) >= 4
+    assert db.session.scalar(select(func.max(PlanVersion.number))) == 2
+    assert db.session.scalar(select(func.count(Transition.id))) == 61
+    assert db.session.scalar(select(func.count(Placement.id))) == 172
+    closed = [c for c in cases if c.status == "closed"]
+    outcomes = Counter(db.session.scalars(select(Outcome.code)))
+    assert outcomes["mfy"] > outcomes["paid_work"] > 0
+    points = db.session.scalars(select(Checkpoint)).all()
+    assert len(points) == 3 * len(closed)
+    assert any(p.due(TODAY) for p in points) and any(p.answered_at for p in points)
+    assert all(c.participant.guardians for c in cases if TODAY.year - c.participant.birth_year < 16)
+
+
+def test_a_demo_worker_sees_tasks_and_a_full_case_page(app, make_client, clock):
+    """The test clock (2 Nov 2026) is the day after the demo's "today"."""
+    logins = {l["username"]: l for l in load_demo(db.session, seed=5)}
+    db.session.commit()
+    due = db.session.scalars(select(Checkpoint).where(Checkpoint.answered_at.is_(None),
+                                                      Checkpoint.due_on <= TODAY)).first()
+    worker = next(l for l in logins.values() if l["username"] == due.case.worker.username)
+    client = make_client()
+    client.submit("/login", {"username": worker["username"], "password": worker["password"]})
+    client.submit("/login/code", {"code": pyotp.TOTP(worker["totp_secret"]).at(
+        clock.now().replace(tzinfo=UTC))})
+    assert f"/checkpoints/{due.id}" in client.get("/").text
+    open_case = db.session.scalars(select(Case).where(Case.worker_id == due.case.worker_id,
+                                                      Case.status == "active")).first()
+    page = client.get(f"/cases/{open_case.id}").text
+    assert "Samtale" in page and "Planversjon 1" in page and "Grunnlag registrert" in page
