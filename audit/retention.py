@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import audit
 from audit import erasure
-from audit.models import ErasureDecision
+from audit.models import AuditEvent, ErasureDecision
 from caseapp.auth.models import LoginSession
 from caseapp.breakglass.models import BreakGlassAccess
 from caseapp.cases.models import Case, CaseStatus
@@ -26,6 +26,8 @@ SCHEDULE = {  # record type -> (trigger, action), for the report
     "login_session": ("ended", "delete"),
     "break_glass_reason": ("access expired", "erase the written reason"),
     "closed_case": ("every case of the person closed", "crypto-shred the person"),
+    "withdrawn_consent": ("follow-up consent withdrawn, no valid basis since",
+                          "flag for the privacy officer's erasure decision"),
 }
 
 
@@ -98,5 +100,27 @@ def _closed_cases(session: Session, step: Step, cutoff, dry_run: bool) -> None:
                            f"Retention: every case closed more than {step.days} days ago.")
 
 
+def _withdrawn_consents(session: Session, step: Step, cutoff, dry_run: bool) -> None:
+    """People whose follow-up consent was withdrawn before the cutoff and who have had no
+    valid basis since: the privacy officer decides (restrict, erase or archive). Flagged once."""
+    from consent.models import ConsentRecord
+    from consent.purposes import Purpose
+    from consent.services import valid_basis
+
+    decided = set(session.scalars(select(ErasureDecision.participant_id)))
+    flagged = set(session.scalars(select(AuditEvent.subject_id).where(
+        AuditEvent.action == "retention.flag_withdrawn")))
+    withdrawn = session.scalars(select(ConsentRecord.participant_id).where(
+        ConsentRecord.purpose == Purpose.FOLLOW_UP.value,
+        ConsentRecord.withdrawn_at < cutoff).distinct())
+    for pid in sorted(set(withdrawn) - decided - flagged, key=str):
+        if valid_basis(session, pid, Purpose.FOLLOW_UP) is not None:
+            continue  # consented again
+        step.due.append(str(pid))
+        if not dry_run:
+            audit.record("retention.flag_withdrawn", actor=None, object_type="participant",
+                         object_id=pid, subject_id=pid, categories=["consent"], session=session)
+
+
 RULES = {"login_session": _login_sessions, "break_glass_reason": _break_glass_reasons,
-         "closed_case": _closed_cases}
+         "closed_case": _closed_cases, "withdrawn_consent": _withdrawn_consents}

@@ -70,7 +70,7 @@ DEFAULTS: dict[str, Any] = {
     # Retention (`caseapp retention run`): days after each record type's trigger (see
     # audit/retention.py for the trigger and the action of each). Set in instance/config.py.
     "CASEAPP_RETENTION_DAYS": {"login_session": 90, "break_glass_reason": 730,
-                               "closed_case": 1825},
+                               "closed_case": 1825, "withdrawn_consent": 30},
     # Presentation.
     "CASEAPP_ORGANISATION_NAME": "caseapp",
     "BABEL_DEFAULT_LOCALE": "nb",
@@ -92,7 +92,7 @@ TYPES: dict[str, type | tuple[type, ...]] = {
     key: (type(value) if value is not None else str) for key, value in DEFAULTS.items()
 }
 TYPES["SQLALCHEMY_ENGINE_OPTIONS"] = dict
-RETENTION_RECORDS = {"login_session", "break_glass_reason", "closed_case"}
+RETENTION_RECORDS = {"login_session", "break_glass_reason", "closed_case", "withdrawn_consent"}
 # Keys only tests may set (objects, not settings).
 TEST_ONLY = {"TESTING", "CASEAPP_CLOCK", "SERVER_NAME"}
 

@@ -74,3 +74,25 @@ def test_the_schedule_and_flag_settings_are_checked_at_start(tmp_path):
                 {"CASEAPP_BREAK_GLASS_MINUTES": 0}):
         with pytest.raises(ConfigError):
             build(tmp_path, bad, environ={})
+
+
+def test_a_withdrawn_follow_up_consent_is_flagged_for_an_erasure_decision_once(app, factory, clock):
+    from consent.services import grant, withdraw
+
+    unit = factory.unit()
+    mentor = factory.user("youth_mentor", [unit])
+    gone = factory.case(mentor, unit, participant=factory.participant(born=date(2000, 1, 1)))
+    again = factory.case(mentor, unit, participant=factory.participant(born=date(2000, 2, 2)))
+    for case in (gone, again):
+        withdraw(db.session, grant(db.session, participant_id=case.participant_id,
+                                   purpose="follow_up"), channel="sms")
+    clock.advance(days=40)
+    grant(db.session, participant_id=again.participant_id, purpose="follow_up")  # consented again
+    db.session.commit()
+    days = {"withdrawn_consent": 30}
+    assert [s.due for s in retention.run(db.session, days, dry_run=True)] == [[str(gone.participant_id)]]
+    retention.run(db.session, days, dry_run=False)
+    assert [s.due for s in retention.run(db.session, days, dry_run=False)] == [[]]  # once
+    flags = db.session.scalars(select(AuditEvent.subject_id).where(
+        AuditEvent.action == "retention.flag_withdrawn")).all()
+    assert flags == [gone.participant_id]
