@@ -48,19 +48,22 @@ def hand_over(session: Session, actor: User, case: Case, *, to_worker: User, to_
         raise HandoverError([_("Choose a worker in the programme from the list.")])
     require_follow_up(session, case.participant_id, HandoverError)
     cross = to_unit.organisation_id != case.unit.organisation_id
+    history_shared = not cross
     if cross:
         try:
-            consent.require(session, case.participant_id, Purpose.SHARE,
-                            organisation_id=to_unit.organisation_id)
+            waiver = consent.require(session, case.participant_id, Purpose.SHARE,
+                                     organisation_id=to_unit.organisation_id)
         except consent.NoValidBasis:
             raise HandoverError([_(
                 "The young person has not consented to sharing with %(organisation)s. Record "
                 "that consent first; nothing was handed over.",
                 organisation=to_unit.organisation.name)]) from None
+        # The earlier sessions go along only when the waiver covers notes and plans.
+        history_shared = "notes" in (waiver.data_categories or [])
     handover = Handover(
         case_id=case.id, participant_id=case.participant_id, from_worker_id=case.worker_id,
         to_worker_id=to_worker.id, from_unit_id=case.unit_id, to_unit_id=to_unit.id,
-        note=(note or "").strip() or None, history_shared=not cross, by_id=actor.id,
+        note=(note or "").strip() or None, history_shared=history_shared, by_id=actor.id,
         sender_read_until=now() + timedelta(days=read_days) if cross else None)
     session.add(handover)
     case.worker_id, case.unit_id = to_worker.id, to_unit.id

@@ -118,3 +118,21 @@ def test_a_stale_handover_is_a_conflict(client, login, mentor, case, vgs, receiv
     response = client.submit(f"/cases/{case.id}/handover", {
         "receiver": choose(vgs, receiver), "version": "1"})
     assert response.status_code == 409 and "Noen andre endret saken" in response.text
+
+
+def test_a_waiver_covering_notes_gives_the_receiver_the_history(client, login, mentor, case, vgs,
+                                                              receiver, make_client):
+    from consent.services import grant
+
+    grant(db.session, participant_id=case.participant_id, purpose="share",
+          organisation_id=vgs.organisation_id, data_categories=["identity", "notes"],
+          given_by="subject_and_guardians", guardians=[{"name": "Mor", "relation": "mor"}])
+    db.session.commit()
+    login(client, mentor)
+    response = client.submit(f"/cases/{case.id}/handover", {
+        "receiver": choose(vgs, receiver), "note": "Trenger tett oppfølging", "version": "1"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Handover)).history_shared
+    new_worker = make_client()
+    login(new_worker, receiver)
+    assert "Tidlig samtale om hjemmet" in new_worker.get(f"/cases/{case.id}").text
