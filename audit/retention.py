@@ -105,7 +105,7 @@ def _withdrawn_consents(session: Session, step: Step, cutoff, dry_run: bool) -> 
     valid basis since: the privacy officer decides (restrict, erase or archive). Flagged once."""
     from consent.models import ConsentRecord
     from consent.purposes import Purpose
-    from consent.services import valid_basis
+    from consent.services import participants_with_basis
 
     decided = set(session.scalars(select(ErasureDecision.participant_id)))
     flagged = set(session.scalars(select(AuditEvent.subject_id).where(
@@ -113,9 +113,9 @@ def _withdrawn_consents(session: Session, step: Step, cutoff, dry_run: bool) -> 
     withdrawn = session.scalars(select(ConsentRecord.participant_id).where(
         ConsentRecord.purpose == Purpose.FOLLOW_UP.value,
         ConsentRecord.withdrawn_at < cutoff).distinct())
-    for pid in sorted(set(withdrawn) - decided - flagged, key=str):
-        if valid_basis(session, pid, Purpose.FOLLOW_UP) is not None:
-            continue  # consented again
+    candidates = set(withdrawn) - decided - flagged
+    consented_again = participants_with_basis(session, candidates, Purpose.FOLLOW_UP)
+    for pid in sorted(candidates - consented_again, key=str):
         step.due.append(str(pid))
         if not dry_run:
             audit.record("retention.flag_withdrawn", actor=None, object_type="participant",

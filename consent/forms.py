@@ -1,26 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from caseapp.choices import MultiCheckboxField, choices
 from consent.purposes import (CHANNEL_LABELS, DATA_CATEGORIES, GIVEN_BY_LABELS, METHOD_LABELS,
                               PURPOSE_LABELS)
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-def _choices(labels):
-    return [SelectChoice(key.value if hasattr(key, "value") else key, label)
-            for key, label in labels.items()]
-
-
 class ConsentForm(FlaskForm):
-    purpose = SelectField(_l("Purpose"), choices=_choices(PURPOSE_LABELS))
+    purpose = SelectField(_l("Purpose"), choices=choices(PURPOSE_LABELS))
     organisation = SelectField(_l("Organisation the duty of confidentiality is lifted towards"),
                                choices=[], validate_choice=False,
                                description=_l("Only for sharing with a named organisation."))
@@ -28,7 +19,7 @@ class ConsentForm(FlaskForm):
         SelectChoice("consent", _l("Consent")),
         SelectChoice("statutory", _l("Statutory basis (the law is named below)"))])
     statutory_reference = StringField(_l("Law and section"), validators=[Optional(), Length(max=200)])
-    given_by = SelectField(_l("Given by"), choices=_choices(GIVEN_BY_LABELS))
+    given_by = SelectField(_l("Given by"), choices=choices(GIVEN_BY_LABELS))
     guardian1_name = StringField(_l("Guardian 1: name"), validators=[Optional(), Length(max=200)])
     guardian1_relation = StringField(_l("Guardian 1: relation"), validators=[Optional(), Length(max=60)])
     guardian2_name = StringField(_l("Guardian 2: name"), validators=[Optional(), Length(max=200)])
@@ -37,8 +28,8 @@ class ConsentForm(FlaskForm):
         _l("Maturity assessment"), validators=[Optional(), Length(max=2000)],
         description=_l("Only when a young person under the adult age consents alone: why they "
                        "can decide for themselves. You are recorded as the assessor."))
-    data_categories = MultiCheckboxField(_l("Data categories"), choices=_choices(DATA_CATEGORIES))
-    method = SelectField(_l("How the consent was given"), choices=_choices(METHOD_LABELS))
+    data_categories = MultiCheckboxField(_l("Data categories"), choices=choices(DATA_CATEGORIES))
+    method = SelectField(_l("How the consent was given"), choices=choices(METHOD_LABELS))
     witness = StringField(_l("Witness"), validators=[Optional(), Length(max=200)])
     evidence = FileField(_l("Evidence (scanned form: PDF, JPEG or PNG)"))
     valid_from = DateField(_l("Valid from"), validators=[
@@ -47,5 +38,5 @@ class ConsentForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    channel = SelectField(_l("How the withdrawal reached you"), choices=_choices(CHANNEL_LABELS))
+    channel = SelectField(_l("How the withdrawal reached you"), choices=choices(CHANNEL_LABELS))
     reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=2000)])

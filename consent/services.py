@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import puremagic
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 import audit
@@ -63,6 +63,24 @@ def valid_basis(session: Session, participant_id: uuid.UUID, purpose: Purpose | 
         if record.valid_at(at):
             return record
     return None
+
+
+def participants_with_basis(session: Session, participant_ids, purpose: Purpose | str,
+                            at: datetime | None = None) -> set[uuid.UUID]:
+    """Which of ``participant_ids`` have a valid basis for ``purpose`` at ``at`` (one query).
+
+    Not for sharing, which is checked per receiving organisation by ``require``."""
+    purpose = Purpose(purpose)
+    at = at or now()
+    ids = list(participant_ids)
+    if not ids:
+        return set()
+    query = select(ConsentRecord.participant_id).where(
+        ConsentRecord.participant_id.in_(ids), ConsentRecord.purpose == purpose.value,
+        ConsentRecord.valid_from <= at,
+        or_(ConsentRecord.valid_until.is_(None), ConsentRecord.valid_until > at),
+        or_(ConsentRecord.withdrawn_at.is_(None), ConsentRecord.withdrawn_at > at))
+    return set(session.scalars(query))
 
 
 def require(session: Session, participant_id: uuid.UUID, purpose: Purpose | str, *,

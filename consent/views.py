@@ -152,8 +152,8 @@ def overview():
     expiring = services.expiring_soon(db.session, ids)
     coming_of_age = services.expiring_soon(db.session, ids, days=365)
     coming_of_age = [r for r in coming_of_age if r.valid_until_event == "turns_adult"]
-    lacking = [c for c in active
-               if services.valid_basis(db.session, c.participant_id, Purpose.FOLLOW_UP) is None]
+    covered = services.participants_with_basis(db.session, ids, Purpose.FOLLOW_UP)
+    lacking = [c for c in active if c.participant_id not in covered]
     withdrawn = services.withdrawals_between(db.session, now() - timedelta(days=30), now(), ids)
     by_participant = {c.participant_id: c for c in active}
     return render_template("consent/overview.html", expiring=expiring, coming_of_age=coming_of_age,

@@ -1,15 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectMultipleField, StringField, widgets
+from wtforms import PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from caseapp.choices import MultiCheckboxField
 from roles.definitions import ROLE_LABELS
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class UserForm(FlaskForm):

@@ -15,8 +15,8 @@ from caseapp.clock import local_now, now
 from caseapp.contacts.models import Contact
 from caseapp.participants.lookup import find_by_name
 from caseapp.plans.models import Plan
-from consent.models import ConsentRecord
 from consent.purposes import Purpose
+from consent.services import participants_with_basis
 
 
 @dataclass
@@ -46,9 +46,8 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
             .order_by(Contact.occurred_at.desc())):
         latest.setdefault(case_id, (occurred_at, next_date))
     plans = {p.case_id: p for p in session.scalars(select(Plan).where(Plan.case_id.in_(ids)))}
-    bases = list(session.scalars(select(ConsentRecord).where(
-        ConsentRecord.participant_id.in_([c.participant_id for c in cases]),
-        ConsentRecord.purpose == Purpose.FOLLOW_UP.value)))
+    covered = participants_with_basis(session, {c.participant_id for c in cases},
+                                      Purpose.FOLLOW_UP, at=at)
     rows = []
     for case in cases:
         last, next_date = latest.get(case.id, (None, None))
@@ -59,8 +58,7 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
             case=case, last_contact=last,
             next_session=next_date if next_date and next_date >= today else None,
             overdue_goals=sum(1 for g in goals if g.overdue(today)),
-            basis_valid=any(b.participant_id == case.participant_id and b.valid_at(at)
-                            for b in bases),
+            basis_valid=case.participant_id in covered,
             days_since_contact=(today - last.date()).days if last else None,
             no_contact_lately=since > threshold_days))
     return rows

@@ -67,3 +67,20 @@ def test_future_dated_consent_is_refused(person, clock):
     with pytest.raises(ConsentError):
         grant(db.session, participant_id=person.id, purpose=Purpose.FOLLOW_UP,
               valid_from=clock.now() + timedelta(days=1))
+
+
+def test_basis_for_many_at_once_agrees_with_the_single_check(factory, clock):
+    people = [factory.participant(born=date(2000, 1, 1 + i)) for i in range(4)]
+    grant(db.session, participant_id=people[0].id, purpose=Purpose.FOLLOW_UP)
+    grant(db.session, participant_id=people[1].id, purpose=Purpose.FOLLOW_UP,
+          valid_until=clock.now() + timedelta(days=1))
+    withdraw(db.session, grant(db.session, participant_id=people[2].id,
+                               purpose=Purpose.FOLLOW_UP), channel="phone")
+    grant(db.session, participant_id=people[3].id, purpose=Purpose.RESEARCH)
+    from consent.services import participants_with_basis, valid_basis
+
+    for when in (clock.now(), clock.now() + timedelta(days=2)):
+        single = {p.id for p in people if valid_basis(db.session, p.id, "follow_up", at=when)}
+        assert participants_with_basis(db.session, [p.id for p in people], "follow_up", at=when) == single
+    assert participants_with_basis(db.session, [p.id for p in people], "follow_up") == {
+        people[0].id, people[1].id}
