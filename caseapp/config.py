@@ -85,6 +85,12 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_NO_CONTACT_DAYS": 14,
     # After a handover the sender may read the case (not change it) for this many days.
     "CASEAPP_HANDOVER_READ_DAYS": 14,
+    # Coordinator dashboard: a worker above this many active cases is flagged. A work leader
+    # follows about 20 people a year (DOMAIN.md); the youth-mentor pilot followed 128 pupils
+    # at 8 schools, about 16 each.
+    "CASEAPP_CASELOAD_MAX_WORK_LEADER": 20,
+    "CASEAPP_CASELOAD_MAX_YOUTH_MENTOR": 16,
+    "CASEAPP_CASELOAD_PAGE_SIZE": 50,
 }
 
 # Keys a deployment may set, with the type each must have.
@@ -217,6 +223,10 @@ def _validate(settings: dict[str, Any]) -> None:
         raise ConfigError("CASEAPP_CONTACT_TOPICS must name at least one topic.")
     if settings["CASEAPP_NO_CONTACT_DAYS"] <= 0:
         raise ConfigError("CASEAPP_NO_CONTACT_DAYS must be greater than zero.")
+    for key in ("CASEAPP_CASELOAD_MAX_WORK_LEADER", "CASEAPP_CASELOAD_MAX_YOUTH_MENTOR",
+                "CASEAPP_CASELOAD_PAGE_SIZE"):
+        if settings[key] <= 0:
+            raise ConfigError(f"{key} must be greater than zero.")
     languages = settings["CASEAPP_LANGUAGES"]
     if settings["BABEL_DEFAULT_LOCALE"] not in languages or not set(languages) <= {"nb", "en"}:
         raise ConfigError("CASEAPP_LANGUAGES may hold nb and en, and must include the default locale.")

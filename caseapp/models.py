@@ -4,6 +4,7 @@ from caseapp.accounts import models as accounts_models  # noqa: F401
 from caseapp.auth import models as auth_models  # noqa: F401
 from caseapp.breakglass import models as breakglass_models  # noqa: F401
 from caseapp.cases import models as cases_models  # noqa: F401
+from caseapp.caseload import models as caseload_models  # noqa: F401
 from caseapp.participants import lookup as participants_lookup  # noqa: F401  (index upkeep)
 from caseapp.contacts import models as contacts_models  # noqa: F401
 from caseapp.handovers import models as handovers_models  # noqa: F401

@@ -70,17 +70,26 @@ def participants_with_basis(session: Session, participant_ids, purpose: Purpose 
     """Which of ``participant_ids`` have a valid basis for ``purpose`` at ``at`` (one query).
 
     Not for sharing, which is checked per receiving organisation by ``require``."""
-    purpose = Purpose(purpose)
-    at = at or now()
     ids = list(participant_ids)
     if not ids:
         return set()
     query = select(ConsentRecord.participant_id).where(
-        ConsentRecord.participant_id.in_(ids), ConsentRecord.purpose == purpose.value,
-        ConsentRecord.valid_from <= at,
-        or_(ConsentRecord.valid_until.is_(None), ConsentRecord.valid_until > at),
-        or_(ConsentRecord.withdrawn_at.is_(None), ConsentRecord.withdrawn_at > at))
+        ConsentRecord.participant_id.in_(ids), *basis_conditions(purpose, at or now()))
     return set(session.scalars(query))
+
+
+def basis_conditions(purpose: Purpose | str, at: datetime) -> tuple:
+    """SQL conditions: a consent record is a valid basis for ``purpose`` at ``at`` (for use in
+    aggregate queries; not for sharing, which names the receiving organisation)."""
+    return (ConsentRecord.purpose == Purpose(purpose).value, ConsentRecord.valid_from <= at,
+            or_(ConsentRecord.valid_until.is_(None), ConsentRecord.valid_until > at),
+            or_(ConsentRecord.withdrawn_at.is_(None), ConsentRecord.withdrawn_at > at))
+
+
+def expiring_conditions(at: datetime, days: int) -> tuple:
+    """SQL conditions: a record not withdrawn that ends within ``days`` after ``at``."""
+    return (ConsentRecord.withdrawn_at.is_(None), ConsentRecord.valid_until.is_not(None),
+            ConsentRecord.valid_until > at, ConsentRecord.valid_until <= at + timedelta(days=days))
 
 
 def require(session: Session, participant_id: uuid.UUID, purpose: Purpose | str, *,
@@ -268,9 +277,7 @@ def current_notice_texts(session: Session, language: str) -> dict[str, NoticeTex
 def expiring_soon(session: Session, participant_ids=None, days: int | None = None):
     at = now()
     days = days or current_app.config["CASEAPP_CONSENT_EXPIRY_WARNING_DAYS"]
-    query = select(ConsentRecord).where(
-        ConsentRecord.withdrawn_at.is_(None), ConsentRecord.valid_until.is_not(None),
-        ConsentRecord.valid_until > at, ConsentRecord.valid_until <= at + timedelta(days=days))
+    query = select(ConsentRecord).where(*expiring_conditions(at, days))
     if participant_ids is not None:
         query = query.where(ConsentRecord.participant_id.in_(participant_ids))
     return list(session.scalars(query.order_by(ConsentRecord.valid_until)))

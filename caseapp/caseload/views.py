@@ -1,9 +1,14 @@
+"""Coordinators' view of their units' caseloads (metadata only): the dashboard and, for each
+number, the list of cases behind it."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import uuid
+
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
-from caseapp.cases.services import caseload_for_units
+from caseapp.caseload.dashboard import METRICS, Limits, UnknownMetric, dashboard, drill_down
+from caseapp.clock import local_now, now
 from caseapp.extensions import db
 from roles import Perm
 from roles.guards import requires
@@ -11,8 +16,45 @@ from roles.guards import requires
 bp = Blueprint("caseload", __name__, url_prefix="/caseload")
 
 
+def _limits() -> Limits:
+    return Limits.from_config(current_app.config, today=local_now().date(), at=now())
+
+
+def _uuid_arg(name: str) -> uuid.UUID | None:
+    """An optional id in the query string; a malformed one answers 404."""
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        abort(404)
+
+
 @bp.route("/")
 @requires(Perm.CASELOAD_VIEW)
 def overview():
-    loads = caseload_for_units(db.session, list(current_user.units))
-    return render_template("caseload/overview.html", loads=loads, units=current_user.units)
+    boards = dashboard(db.session, list(current_user.units), _limits())
+    return render_template("caseload/overview.html", boards=boards, metrics=METRICS)
+
+
+@bp.route("/<metric>")
+@requires(Perm.CASELOAD_VIEW)
+def drill(metric: str):
+    """The cases behind one number: all the user's units, or ``?unit=`` (one of them) and
+    ``?worker=``. Another unit or an unknown metric answers 404, as if it did not exist."""
+    unit_id, worker_id = _uuid_arg("unit"), _uuid_arg("worker")
+    units = list(current_user.units)
+    if unit_id is not None:
+        units = [u for u in units if u.id == unit_id]
+        if not units:
+            abort(404)
+    try:
+        listing = drill_down(db.session, units, metric, _limits(), worker_id=worker_id,
+                             page=request.args.get("page", 1, type=int),
+                             per_page=current_app.config["CASEAPP_CASELOAD_PAGE_SIZE"])
+    except UnknownMetric:
+        abort(404)
+    return render_template("caseload/drill.html", listing=listing, metrics=METRICS,
+                           metric=metric, unit=units[0] if unit_id else None,
+                           worker_id=worker_id, units={u.id: u for u in units})

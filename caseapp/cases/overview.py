@@ -3,9 +3,9 @@ person (no audit per row); only plain columns and the plan's goals are read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseapp.accounts.models import User
@@ -13,6 +13,7 @@ from caseapp.cases.models import Case
 from caseapp.cases.services import cases_for_worker
 from caseapp.clock import local_now, now
 from caseapp.contacts.models import Contact
+from caseapp.handovers.models import Handover
 from caseapp.participants.lookup import find_by_name
 from caseapp.plans.models import Plan
 from consent.purposes import Purpose
@@ -28,6 +29,11 @@ class CaseRow:
     basis_valid: bool
     days_since_contact: int | None
     no_contact_lately: bool
+    new_to_me: datetime | None = None  # handed or reassigned to this worker lately
+
+
+# A case handed or reassigned to the worker is marked as new for this many days.
+NEW_CASE_DAYS = 14
 
 
 def overview(session: Session, worker: User, *, today: date, at: datetime, threshold_days: int,
@@ -46,6 +52,11 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
             .order_by(Contact.occurred_at.desc())):
         latest.setdefault(case_id, (occurred_at, next_date))
     plans = {p.case_id: p for p in session.scalars(select(Plan).where(Plan.case_id.in_(ids)))}
+    received = dict(session.execute(
+        select(Handover.case_id, func.max(Handover.created_at))
+        .where(Handover.case_id.in_(ids), Handover.to_worker_id == worker.id,
+               Handover.created_at >= at - timedelta(days=NEW_CASE_DAYS))
+        .group_by(Handover.case_id)).all())
     covered = participants_with_basis(session, {c.participant_id for c in cases},
                                       Purpose.FOLLOW_UP, at=at)
     rows = []
@@ -60,7 +71,7 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
             overdue_goals=sum(1 for g in goals if g.overdue(today)),
             basis_valid=case.participant_id in covered,
             days_since_contact=(today - last.date()).days if last else None,
-            no_contact_lately=since > threshold_days))
+            no_contact_lately=since > threshold_days, new_to_me=received.get(case.id)))
     return rows
 
 

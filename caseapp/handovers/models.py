@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import User
@@ -29,6 +29,8 @@ class Handover(db.Model):
     to_unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("units.id"))
     note: Mapped[str | None] = mapped_column(EncryptedText("handovers.note"))
     history_shared: Mapped[bool] = mapped_column(default=True)
+    # Why a coordinator reassigned the case (a code, caseapp.caseload.reassign.REASONS).
+    reason: Mapped[str | None] = mapped_column(String(30))
     sender_read_until: Mapped[datetime | None]
     by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)

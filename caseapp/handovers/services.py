@@ -38,8 +38,9 @@ def receivers(session: Session, case: Case, *, same_unit: bool = False) -> list[
 
 def hand_over(session: Session, actor: User, case: Case, *, to_worker: User, to_unit: Unit,
               note: str | None, version: int, read_days: int, within_unit: bool = False,
-              grounds: str | None = None) -> Handover:
-    """Make ``to_worker`` (in ``to_unit``) responsible for ``case``."""
+              grounds: str | None = None, reason: str | None = None) -> Handover:
+    """Make ``to_worker`` (in ``to_unit``) responsible for ``case``. ``reason`` is the code of
+    why a coordinator reassigned it."""
     if case.status == CaseStatus.CLOSED.value:
         raise HandoverError([_("A closed case cannot be handed over.")])
     if version != case.version:
@@ -64,15 +65,17 @@ def hand_over(session: Session, actor: User, case: Case, *, to_worker: User, to_
         case_id=case.id, participant_id=case.participant_id, from_worker_id=case.worker_id,
         to_worker_id=to_worker.id, from_unit_id=case.unit_id, to_unit_id=to_unit.id,
         note=(note or "").strip() or None, history_shared=history_shared, by_id=actor.id,
+        reason=reason,
         sender_read_until=now() + timedelta(days=read_days) if cross else None)
     session.add(handover)
     case.worker_id, case.unit_id = to_worker.id, to_unit.id
     flush_case(session)
-    audit.record("case.handover", actor=actor, object_type="case", object_id=case.id,
+    audit.record("case.reassign" if within_unit else "case.handover", actor=actor, object_type="case", object_id=case.id,
                  subject_id=case.participant_id, categories=["plan", "handover_note"],
                  grounds=grounds, details={"cross_organisation": cross,
                                            "to_worker": str(to_worker.id),
-                                           "to_unit": str(to_unit.id)})
+                                           "to_unit": str(to_unit.id),
+                                           **({"reason": reason} if reason else {})})
     return handover
 
 

@@ -4,9 +4,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from caseapp.caseload import reassign as reassign_to
+from caseapp.caseload.forms import ReassignForm
 from caseapp.cases.services import StaleCase, get_case
 from caseapp.choices import choices
-from caseapp.editing import opened_version
+from caseapp.editing import Refused, opened_version
 from caseapp.extensions import db
 from caseapp.handovers import services
 from caseapp.handovers.forms import HandoverForm
@@ -16,9 +18,9 @@ from roles.guards import authorize, requires
 bp = Blueprint("handovers", __name__, url_prefix="/cases/<case_id>")
 
 
-def _form(case, within_unit: bool) -> tuple[HandoverForm, dict]:
+def _form(case) -> tuple[HandoverForm, dict]:
     pairs = {f"{user.id}:{unit.id}": (user, unit)
-             for user, unit in services.receivers(db.session, case, same_unit=within_unit)}
+             for user, unit in services.receivers(db.session, case)}
     form = HandoverForm()
     form.receiver.choices = choices([("", _("Choose"))] + [
         (key, f"{user.display_name} – {unit.display_name}") for key, (user, unit) in pairs.items()])
@@ -27,10 +29,10 @@ def _form(case, within_unit: bool) -> tuple[HandoverForm, dict]:
     return form, pairs
 
 
-def _hand_over(case_id: str, perm: Perm, within_unit: bool):
+def _hand_over(case_id: str):
     case = get_case(db.session, case_id)
-    decision = authorize(perm, case)
-    form, pairs = _form(case, within_unit)
+    decision = authorize(Perm.CASE_UPDATE, case)
+    form, pairs = _form(case)
     errors: list[str] = []
     if form.validate_on_submit():
         to_worker, to_unit = pairs[form.receiver.data]
@@ -39,32 +41,56 @@ def _hand_over(case_id: str, perm: Perm, within_unit: bool):
                                to_unit=to_unit, note=form.note.data,
                                version=opened_version(form.version.data),
                                read_days=current_app.config["CASEAPP_HANDOVER_READ_DAYS"],
-                               within_unit=within_unit, grounds=decision.grounds)
+                               grounds=decision.grounds)
         except StaleCase:
             errors = [_("Someone else changed the case in the meantime. Nothing was saved; "
                         "look at the case again.")]
             return render_template("handovers/form.html", form=form, case=get_case(
-                db.session, case_id), errors=errors, within_unit=within_unit), 409
+                db.session, case_id), errors=errors), 409
         except services.HandoverError as exc:
             errors = exc.messages
         else:
             flash(_("The case is handed over to %(name)s.", name=to_worker.display_name),
                   "success")
-            target = "caseload.overview" if within_unit else "cases.mine"
-            return redirect(url_for(target))
-    return render_template("handovers/form.html", form=form, case=case, errors=errors,
-                           within_unit=within_unit)
+            return redirect(url_for("cases.mine"))
+    return render_template("handovers/form.html", form=form, case=case, errors=errors)
 
 
 @bp.route("/handover", methods=["GET", "POST"])
 @requires(Perm.CASE_LIST_OWN)
 def handover(case_id: str):
     """The responsible worker hands the case over (another unit or organisation)."""
-    return _hand_over(case_id, Perm.CASE_UPDATE, within_unit=False)
+    return _hand_over(case_id)
 
 
 @bp.route("/reassign", methods=["GET", "POST"])
 @requires(Perm.CASELOAD_VIEW)
 def reassign(case_id: str):
-    """The coordinator gives the case to another worker in the same unit."""
-    return _hand_over(case_id, Perm.CASE_REASSIGN, within_unit=True)
+    """The coordinator gives the case to another worker in the same unit, with a reason."""
+    case = get_case(db.session, case_id)
+    decision = authorize(Perm.CASE_REASSIGN, case)
+    form = ReassignForm()
+    form.worker.choices = choices([("", _("Choose"))] + [
+        (str(user.id), user.display_name) for user in reassign_to.candidates(db.session, case)])
+    form.reason.choices = choices([("", _("Choose"))] + list(reassign_to.REASONS.items()))
+    if not form.is_submitted():
+        form.version.data = str(case.version)
+    errors: list[str] = []
+    status = 200
+    if form.validate_on_submit():
+        try:
+            handover = reassign_to.reassign(
+                db.session, current_user, case, to_worker_id=form.worker.data,
+                reason=form.reason.data, note=form.note.data,
+                version=opened_version(form.version.data), grounds=decision.grounds)
+        except StaleCase:
+            errors, status = [_("Someone else changed the case in the meantime. Nothing was "
+                                "saved; look at the case again.")], 409
+            case = get_case(db.session, case_id)
+        except Refused as exc:  # ReassignError, or HandoverError (no basis, closed case)
+            errors = exc.messages
+        else:
+            flash(_("The case is reassigned to %(name)s.", name=handover.to_worker.display_name),
+                  "success")
+            return redirect(url_for("caseload.overview"))
+    return render_template("handovers/reassign.html", form=form, case=case, errors=errors), status

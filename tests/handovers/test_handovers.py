@@ -100,7 +100,7 @@ def test_coordinator_reassigns_within_the_unit_with_full_history(client, login, 
     coordinator = factory.user("coordinator", [school])
     login(client, coordinator)
     response = client.submit(f"/cases/{case.id}/reassign", {
-        "receiver": f"{colleague.id}:{school.id}", "version": "1"})
+        "worker": str(colleague.id), "reason": "workload", "version": "1"})
     assert response.status_code == 302
     new_worker = make_client()
     login(new_worker, colleague)

@@ -71,6 +71,8 @@ EXPECTED = {
                                                                "youth_mentor": 302,
                                                                "work_leader": 404}, 403),
     "caseload.overview": ("GET", "/caseload/", {"anonymous": LOGIN, "coordinator": 200}, 403),
+    "caseload.drill": ("GET", "/caseload/no-contact", {"anonymous": LOGIN, "coordinator": 200},
+                       403),
     "audit.events": ("GET", "/audit/", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "audit.export": ("GET", "/audit/export.csv", {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     "audit.access_report": ("GET", "/audit/participants/{participant}/access-report.pdf",

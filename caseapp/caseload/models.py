@@ -1,0 +1,50 @@
+"""Plain deadlines of open plan goals, so the coordinator's dashboard can count overdue goals
+with SQL instead of decrypting every plan.
+
+A plan version's goals are one encrypted JSON document. Each new version replaces its plan's
+rows here with one row per open goal that has a target date: a date and a stable goal key, no
+text. An ORM event keeps the rows in step, like the blind index of participants
+(``caseapp.participants.lookup``), so no writer of plan versions can forget them.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import ForeignKey, Index, String, delete, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from caseapp.extensions import db
+from caseapp.plans.models import Plan, PlanVersion
+
+
+class GoalDeadline(db.Model):
+    __tablename__ = "plan_goal_deadlines"
+    __table_args__ = (Index("ix_plan_goal_deadlines_plan_target", "plan_id", "target_date"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
+    goal_key: Mapped[str] = mapped_column(String(40))
+    target_date: Mapped[date]
+
+    plan: Mapped[Plan] = relationship()
+
+
+def deadlines_of(plan: Plan, version: PlanVersion) -> list[GoalDeadline]:
+    """One row per open goal of ``version`` that has a target date."""
+    return [GoalDeadline(plan=plan, participant_id=version.participant_id,
+                         goal_key=goal.key, target_date=goal.target_date)
+            for goal in version.content.goals if goal.open and goal.target_date is not None]
+
+
+@event.listens_for(Session, "before_flush")
+def _maintain_deadlines(session: Session, flush_context, instances) -> None:
+    for version in [o for o in session.new if isinstance(o, PlanVersion)]:
+        plan = version.plan
+        if plan is None:  # not attached to a plan (yet): nothing to index
+            continue
+        if inspect(plan).persistent:
+            with session.no_autoflush:
+                session.execute(delete(GoalDeadline).where(GoalDeadline.plan_id == plan.id))
+        session.add_all(deadlines_of(plan, version))
