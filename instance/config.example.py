@@ -30,3 +30,9 @@ CASEAPP_AUDIT_BULK_MINUTES = 10
 
 # Break-glass: how long emergency access to a case outside one's caseload lasts.
 CASEAPP_BREAK_GLASS_MINUTES = 60
+
+# Coordinator dashboard: a worker with more active cases than this is flagged (a work leader
+# follows about 20 people a year); cases with no session for more than N days are counted.
+CASEAPP_CASELOAD_MAX_WORK_LEADER = 20
+CASEAPP_CASELOAD_MAX_YOUTH_MENTOR = 16
+CASEAPP_NO_CONTACT_DAYS = 14

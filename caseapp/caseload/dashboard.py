@@ -107,11 +107,12 @@ class WorkerRow:
     name: str
     active_user: bool
     limit: int | None
+    all_active: int = 0  # the worker's active cases in every unit: the load that is flagged
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METRICS, 0))
 
     @property
     def over_limit(self) -> bool:
-        return self.limit is not None and self.counts["active"] > self.limit
+        return self.limit is not None and self.all_active > self.limit
 
 
 @dataclass
@@ -126,7 +127,8 @@ class UnitBoard:
 
 def dashboard(session: Session, units: list[Unit], limits: Limits) -> list[UnitBoard]:
     """Per unit: every active worker (also with no cases) and anyone else still holding cases
-    there, with the count of each metric. Three queries whatever the number of cases."""
+    there, with the count of each metric. A worker is flagged when all their active cases (in
+    any unit) are more than their programme's maximum. A constant number of queries."""
     if not units:
         return []
     conds = conditions(limits)
@@ -150,12 +152,17 @@ def dashboard(session: Session, units: list[Unit], limits: Limits) -> list[UnitB
                                          .where(RoleGrant.user_id.in_(worker_ids))):
         if role in WORKER_ROLES.values():
             programmes[user_id].add(role)
+    all_active = dict(session.execute(
+        select(Case.worker_id, func.count()).where(Case.worker_id.in_(worker_ids),
+                                                   Case.status == CaseStatus.ACTIVE.value)
+        .group_by(Case.worker_id)).all())
     rows: dict[tuple, WorkerRow] = {}
     for unit_id, worker_id in pairs:
         person = people[worker_id]
         limits_of = [limits.max_cases[p] for p in programmes[worker_id] if p in limits.max_cases]
         rows[(unit_id, worker_id)] = WorkerRow(worker_id, person.display_name, person.active,
-                                               max(limits_of) if limits_of else None)
+                                               max(limits_of) if limits_of else None,
+                                               all_active.get(worker_id, 0))
     for unit_id, worker_id, *values in counted:
         rows[(unit_id, worker_id)].counts = {key: int(value or 0)
                                              for key, value in zip(METRICS, values)}

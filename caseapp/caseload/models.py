@@ -40,10 +40,15 @@ def deadlines_of(plan: Plan, version: PlanVersion) -> list[GoalDeadline]:
 
 @event.listens_for(Session, "before_flush")
 def _maintain_deadlines(session: Session, flush_context, instances) -> None:
+    newest: dict[int, PlanVersion] = {}  # per plan, the newest version added in this flush
     for version in [o for o in session.new if isinstance(o, PlanVersion)]:
-        plan = version.plan
-        if plan is None:  # not attached to a plan (yet): nothing to index
+        if version.plan is None:  # not attached to a plan (yet): nothing to index
             continue
+        known = newest.get(id(version.plan))
+        if known is None or version.number > known.number:
+            newest[id(version.plan)] = version
+    for version in newest.values():
+        plan = version.plan
         if inspect(plan).persistent:
             with session.no_autoflush:
                 session.execute(delete(GoalDeadline).where(GoalDeadline.plan_id == plan.id))

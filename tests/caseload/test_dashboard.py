@@ -196,3 +196,19 @@ def test_query_count_does_not_grow_with_the_number_of_cases(client, login, world
     after = [count_queries(client, path) for path in paths]
     assert after == before
     assert numbers(client.get("/caseload/").text, world["first"])[:3] == ["19", "17", "16"]
+
+
+def test_the_maximum_counts_active_cases_in_every_unit(app, client, login, factory, world):
+    """A mentor at two schools: four cases here and two elsewhere are six in all."""
+    app.config["CASEAPP_CASELOAD_MAX_YOUTH_MENTOR"] = 5
+    elsewhere = factory.unit("Grim skole")
+    db.session.add(world["first"])
+    world["first"].units.append(elsewhere)
+    db.session.commit()
+    for _ in range(2):
+        factory.case(world["first"], elsewhere)
+    login(client, world["coord_a"])
+    html = client.get("/caseload/").text
+    assert numbers(html, world["first"])[0] == "4"
+    assert "Over maksimum på 5" in html and "6 aktive i alle enheter" in html
+    assert "Grim skole" not in html  # the other unit's name and cases stay out of view
