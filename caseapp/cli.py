@@ -306,3 +306,21 @@ _register_area_commands()
 
 def main() -> None:
     cli(prog_name="caseapp")
+
+
+@cli.group("caseload")
+def caseload_group() -> None:
+    """The coordinators' caseload dashboard."""
+
+
+@caseload_group.command("reindex-goals")
+@with_appcontext
+def caseload_reindex_goals_command() -> None:
+    """Rebuild the plain deadlines of open plan goals from each plan's current version (once,
+    after upgrading to migration 0007_dash)."""
+    from caseapp.caseload.models import reindex_deadlines
+    from caseapp.extensions import db
+
+    count = reindex_deadlines(db.session)
+    db.session.commit()
+    click.echo(f"{count} plan(s) indexed.")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index, String, delete, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, delete, event, inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from caseapp.extensions import db
 from caseapp.plans.models import Plan, PlanVersion
@@ -53,3 +53,22 @@ def _maintain_deadlines(session: Session, flush_context, instances) -> None:
             with session.no_autoflush:
                 session.execute(delete(GoalDeadline).where(GoalDeadline.plan_id == plan.id))
         session.add_all(deadlines_of(plan, version))
+
+
+def reindex_deadlines(session: Session, batch: int = 200) -> int:
+    """Rebuild every plan's rows from its current version (for plans saved before migration
+    0007_dash, or after a restore). Decrypts each current version once; returns the plans
+    indexed. The caller commits."""
+    done, offset = 0, 0
+    while True:
+        plans = list(session.scalars(select(Plan).order_by(Plan.id).offset(offset).limit(batch)
+                                     .options(selectinload(Plan.versions))))
+        if not plans:
+            return done
+        for plan in plans:
+            session.execute(delete(GoalDeadline).where(GoalDeadline.plan_id == plan.id))
+            if plan.current is not None:
+                session.add_all(deadlines_of(plan, plan.current))
+            done += 1
+        session.flush()
+        offset += batch

@@ -212,3 +212,16 @@ def test_the_maximum_counts_active_cases_in_every_unit(app, client, login, facto
     assert numbers(html, world["first"])[0] == "4"
     assert "Over maksimum på 5" in html and "6 aktive i alle enheter" in html
     assert "Grim skole" not in html  # the other unit's name and cases stay out of view
+
+
+def test_a_restricted_person_is_not_counted(client, login, make_client, factory, world):
+    officer = factory.user("privacy_officer")
+    stale = world["cases"]["stale"]
+    login(client, officer)
+    decided = client.submit(f"/audit/participants/{stale.participant_id}/erasure",
+                            {"outcome": "restrict", "reason": "Den unge ba om sletting."})
+    assert decided.status_code == 302
+    coordinator = make_client()
+    login(coordinator, world["coord_a"])
+    assert numbers(coordinator.get("/caseload/").text, world["first"])[:2] == ["3", "1"]
+    assert str(stale.id) not in coordinator.get("/caseload/active").text

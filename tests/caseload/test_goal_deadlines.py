@@ -47,3 +47,22 @@ def test_two_versions_in_one_flush_index_the_newest(mentor, school, factory):
     db.session.add(plan)
     db.session.commit()
     assert deadlines() == [("b" * 32, date(2026, 12, 1))]
+
+
+def test_reindex_rebuilds_missing_rows(app, mentor, school, factory):
+    from sqlalchemy import delete
+
+    case = factory.case(mentor, school)
+    factory.plan(case, goals=("Møte på skolen", "Søke jobb"), target=date(2026, 10, 1))
+    db.session.execute(delete(GoalDeadline))  # as after migration 0007_dash: no rows yet
+    db.session.commit()
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from caseapp.cli import cli
+
+    result = CliRunner().invoke(cli, ["caseload", "reindex-goals"],
+                                obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0 and "1 plan(s) indexed." in result.output
+    db.session.expire_all()
+    assert [d for _, d in deadlines()] == [date(2026, 10, 1), date(2026, 10, 1)]

@@ -3,8 +3,8 @@
 Revision ID: 0007_dash
 Revises: 0006
 
-Plans saved before this revision get their deadline rows at their next save (the goals are
-encrypted, so a migration cannot read them).
+The goals are encrypted, so this migration cannot fill the deadlines: run
+`caseapp caseload reindex-goals` once after upgrading (plans also get them at their next save).
 """
 from alembic import op
 import sqlalchemy as sa
