@@ -23,7 +23,6 @@ from caseapp.caseload.models import GoalDeadline
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.contacts.models import Contact
 from caseapp.outcomes.models import Checkpoint
-from caseapp.plans.models import Plan
 from caseapp.units.models import Unit
 from consent.models import ConsentRecord
 from consent.purposes import Purpose
@@ -69,22 +68,20 @@ class Limits:
 
 
 def conditions(limits: Limits) -> dict[str, ColumnElement[bool]]:
-    """For each metric, the condition a case meets to be counted. Sessions and goals are
-    uncorrelated ``IN`` subqueries (PostgreSQL hashes them once: 5,000 cases in 80 ms instead
-    of 200 ms with a correlated ``EXISTS`` per case); consent and checkpoints are correlated
-    ``EXISTS`` on their indexed columns."""
+    """For each metric, the condition a case meets to be counted: correlated ``EXISTS`` that
+    each probe one index per case, so the cost grows with the units' cases, not with the
+    database."""
     active = Case.status == CaseStatus.ACTIVE.value
     not_closed = Case.status != CaseStatus.CLOSED.value
     cutoff = datetime.combine(limits.no_contact_since, time())
-    live = select(Contact.case_id).where(Contact.deleted_at.is_(None))
-    goal_late = (select(Plan.case_id).join(GoalDeadline, GoalDeadline.plan_id == Plan.id)
-                 .where(GoalDeadline.target_date < limits.today))
+    live = and_(Contact.case_id == Case.id, Contact.deleted_at.is_(None))
     return {
         "active": active,
         # As on "Mine saker": days since the last session, or since the start without one.
-        "no-contact": and_(active, Case.id.not_in(live.where(Contact.occurred_at >= cutoff)),
-                           or_(Case.id.in_(live), Case.started_on < limits.no_contact_since)),
-        "overdue-goals": and_(active, Case.id.in_(goal_late)),
+        "no-contact": and_(active, ~exists().where(live, Contact.occurred_at >= cutoff),
+                           or_(Case.started_on < limits.no_contact_since, exists().where(live))),
+        "overdue-goals": and_(active, exists().where(GoalDeadline.case_id == Case.id,
+                                                     GoalDeadline.target_date < limits.today)),
         # Checkpoints come after a case is closed: the worker still answers them.
         "checkpoints": exists().where(Checkpoint.case_id == Case.id,
                                       Checkpoint.answered_at.is_(None),
@@ -212,10 +209,10 @@ class Listing:
 def _due_dates(session: Session, metric: str, case_ids: list, limits: Limits) -> dict:
     """The earliest date behind the metric per case (one query for the page)."""
     if metric == "overdue-goals":
-        query = (select(Plan.case_id, func.min(GoalDeadline.target_date))
-                 .join(GoalDeadline, GoalDeadline.plan_id == Plan.id)
-                 .where(Plan.case_id.in_(case_ids), GoalDeadline.target_date < limits.today)
-                 .group_by(Plan.case_id))
+        query = (select(GoalDeadline.case_id, func.min(GoalDeadline.target_date))
+                 .where(GoalDeadline.case_id.in_(case_ids),
+                        GoalDeadline.target_date < limits.today)
+                 .group_by(GoalDeadline.case_id))
     elif metric == "checkpoints":
         query = (select(Checkpoint.case_id, func.min(Checkpoint.due_on))
                  .where(Checkpoint.case_id.in_(case_ids), Checkpoint.answered_at.is_(None),

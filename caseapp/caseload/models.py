@@ -20,10 +20,12 @@ from caseapp.plans.models import Plan, PlanVersion
 
 class GoalDeadline(db.Model):
     __tablename__ = "plan_goal_deadlines"
-    __table_args__ = (Index("ix_plan_goal_deadlines_plan_target", "plan_id", "target_date"),)
+    # The dashboard asks "has this case an open goal past its date?" once per case.
+    __table_args__ = (Index("ix_plan_goal_deadlines_case_target", "case_id", "target_date"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"))
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plans.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
     participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
     goal_key: Mapped[str] = mapped_column(String(40))
     target_date: Mapped[date]
@@ -33,7 +35,8 @@ class GoalDeadline(db.Model):
 
 def deadlines_of(plan: Plan, version: PlanVersion) -> list[GoalDeadline]:
     """One row per open goal of ``version`` that has a target date."""
-    return [GoalDeadline(plan=plan, participant_id=version.participant_id,
+    case_id = plan.case_id if plan.case_id is not None else plan.case.id
+    return [GoalDeadline(plan=plan, case_id=case_id, participant_id=version.participant_id,
                          goal_key=goal.key, target_date=goal.target_date)
             for goal in version.content.goals if goal.open and goal.target_date is not None]
 

@@ -30,7 +30,7 @@ def test_each_version_replaces_the_deadlines(mentor, school, factory):
     db.session.commit()
     assert deadlines() == [("b" * 32, date(2027, 1, 15))]
     row = db.session.scalars(select(GoalDeadline)).one()
-    assert row.participant_id == case.participant_id
+    assert row.participant_id == case.participant_id and row.case_id == case.id
 
 
 def test_two_versions_in_one_flush_index_the_newest(mentor, school, factory):
