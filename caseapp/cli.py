@@ -306,3 +306,32 @@ _register_area_commands()
 
 def main() -> None:
     cli(prog_name="caseapp")
+
+
+@cli.command("bench-data")
+@click.option("--participants", "-n", required=True, type=click.IntRange(1), help="How many.")
+@click.option("--seed", default=2026, show_default=True, help="Same seed, same data.")
+@click.option("--batch", default=250, show_default=True, type=click.IntRange(1),
+              help="Participants per flush and commit.")
+@with_appcontext
+def bench_data_command(participants: int, seed: int, batch: int) -> None:
+    """Fill an empty database with N synthetic participants for the benchmarks (benchmarks/)."""
+    import time
+
+    from caseapp.demo.bench import BenchDataExists, generate, write_info
+    from caseapp.extensions import db
+
+    started = time.perf_counter()
+    with click.progressbar(length=participants, label="Participants") as bar:
+        try:
+            info = generate(db.session, participants, seed=seed, batch=batch,
+                            progress=bar.update, commit=db.session.commit)
+        except BenchDataExists:
+            raise click.ClickException("The database already holds data; use an empty one.") from None
+    seconds = time.perf_counter() - started
+    info.update(seed=seed, seconds=round(seconds, 1))
+    path = write_info(current_app.instance_path, info)
+    rows = info["participants"] + info["sessions"] * 2 + info["audit_events"]
+    click.echo(f"{info['participants']} participants, {info['sessions']} sessions, "
+               f"{info['audit_events']} audit events in {seconds:.0f} s "
+               f"(~{rows / seconds:.0f} main rows/s); logins in {path}.")
