@@ -36,11 +36,8 @@ from caseapp.accounts.passwords import hash_password
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import local_now, now
 from caseapp.contacts.models import Contact
-from caseapp.demo import names
-from caseapp.demo.generate import BIRTH_YEARS, MINORITY_SHARE, _birth_date
+from caseapp.demo.generate import new_participant
 from caseapp.demo.histories import NEXT_STEPS, NOTES, add_histories, new_contact
-from caseapp.participants.models import Gender, Participant
-from caseapp.participants.national_id import synthetic
 from caseapp.plans.models import Plan, PlanVersion
 from caseapp.units.models import Unit
 from caseapp.units.services import create_unit
@@ -151,14 +148,7 @@ def generate(session: Session, participants: int, seed: int = 2026, batch: int =
 
 def _participant_with_case(session, rng, unit, worker, cohort, day: date, big: bool) -> Case:
     track = rng.choice(cohort["tracks"])
-    minority = rng.random() < MINORITY_SHARE[track]
-    given = rng.choice(names.MINORITY_GIVEN_NAMES if minority else names.GIVEN_NAMES)
-    family = rng.choice(names.MINORITY_FAMILY_NAMES if minority else names.FAMILY_NAMES)
-    born = _birth_date(rng, BIRTH_YEARS[track])
-    participant = Participant(
-        given_name=given, family_name=family, national_id=synthetic(born, rng),
-        birth_year=born.year, gender=rng.choice([Gender.FEMALE, Gender.MALE]).value,
-        minority_language=minority, home_municipality="4204")
+    participant = new_participant(rng, track)
     started = day - timedelta(days=5 * 365 if big else rng.randrange(200, 3 * 365))
     chance = rng.random()
     closed = not big and chance < 0.13
