@@ -180,6 +180,9 @@ def register_template_helpers(app: Flask) -> None:
     from consent.purposes import PURPOSE_LABELS
     from roles import Perm, can
 
+    from caseapp.i18n import install_template_gettext
+
+    install_template_gettext(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
