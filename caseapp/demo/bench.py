@@ -77,7 +77,8 @@ class Shape:
 
 def generate(session: Session, participants: int, seed: int = 2026, batch: int = 250,
              progress: Callable[[int], None] = lambda done: None,
-             commit: Callable[[], None] | None = None) -> dict:
+             commit: Callable[[], None] | None = None,
+             cases_per_worker: int = CASES_PER_WORKER) -> dict:
     """Create the dataset; call ``progress(n)`` after each batch of n participants and
     ``commit()`` after each batch (a command commits; a test may flush only)."""
     if session.scalar(select(func.count(Unit.id))):
@@ -103,7 +104,7 @@ def generate(session: Session, participants: int, seed: int = 2026, batch: int =
         unit = create_unit(session, f"Benkenhet {index + 1:03d}", org, kind, org_kind)
         account(f"bench.koord.{index + 1:03d}", "coordinator", [unit])
         workers = [account(f"bench.{role.replace('_', '')}.{index + 1:03d}.{w + 1:03d}", role, [unit])
-                   for w in range(max(1, math.ceil(size / CASES_PER_WORKER)))]
+                   for w in range(max(1, math.ceil(size / cases_per_worker)))]
         plan.append((unit, {"programme": programme, "tracks": tracks}, workers, size))
     account("bench.personvern", "privacy_officer", [])
     session.flush()
@@ -121,7 +122,7 @@ def generate(session: Session, participants: int, seed: int = 2026, batch: int =
     batch_no = 0
     for unit, cohort, workers, size in plan:
         for index in range(size):
-            worker = workers[index // CASES_PER_WORKER % len(workers)]
+            worker = workers[index // cases_per_worker % len(workers)]
             big = big_case_id is None and not pending and unit is plan[0][0]
             pending.append(_participant_with_case(session, rng, unit, worker, cohort, day, big))
             if len(pending) >= batch:
