@@ -360,6 +360,7 @@ def main() -> None:
             events=events, events_per_s=round(events / (measured["median_ms"] / 1000)),
             note="baseline: read every event row in order, no hashing")
 
+    calibration = round(_calibrate(), 1)
     out = args.out or RESULTS / f"{database}-{n}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
@@ -368,8 +369,20 @@ def main() -> None:
         "measured_at": datetime.utcnow().isoformat(timespec="seconds") + "Z",
         "machine": f"{platform.node()} {os.cpu_count()} cores, shared with 5 other engineers "
                    "(run under nice -n 15): timings are noisy",
-        "python": platform.python_version(), "results": results}, indent=2) + "\n")
+        "python": platform.python_version(),
+        # A fixed pure-Python loop timed at the end: ~50 ms on an idle core of this machine;
+        # a much larger value means the machine was busy and every number above is inflated.
+        "calibration_loop_ms": calibration, "load_average": os.getloadavg(),
+        "results": results}, indent=2) + "\n")
     print(f"wrote {out}")
+
+
+def _calibrate() -> float:
+    started = time.perf_counter()
+    total = 0
+    for number in range(1_000_000):
+        total += number
+    return (time.perf_counter() - started) * 1000
 
 
 def _index_value(kind: str, value: str) -> str:
