@@ -24,6 +24,7 @@ ACCOUNTS = itertools.cycle([u["username"] for u in LOGINS["logins"]
 LOCK = threading.Lock()
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 CASE = re.compile(r'href="/cases/([0-9a-f-]{36})"')
+NO_BASIS = "Mangler grunnlag for oppfølging"  # Mine saker's tag (bokmål, the default)
 NAME = re.compile(r'<a href="/cases/[0-9a-f-]{36}">\s*([^<]+?)\s*</a>')
 
 
@@ -40,7 +41,12 @@ class Worker(HttpUser):
         response = self.client.post("/login/code", data={"csrf_token": self._token("/login/code"),
                                                          "code": code}, name="login code")
         page = self.client.get("/cases/", name="mine").text
-        self.cases = sorted(set(CASE.findall(page))) or [None]
+        # Sessions can be logged only where a basis for follow-up is recorded (the others are
+        # refused by design, with the form shown again): write to those, read all.
+        rows = page.split("<tr")
+        self.cases = sorted({c for row in rows for c in CASE.findall(row)}) or [None]
+        self.writable = sorted({c for row in rows if NO_BASIS not in row
+                                for c in CASE.findall(row)}) or self.cases
         self.names = [n.split()[-1] for n in NAME.findall(page)] or ["Nordmann"]
         self.token = (TOKEN.search(page) or TOKEN.search(response.text)).group(1)
 
@@ -58,7 +64,7 @@ class Worker(HttpUser):
 
     @task(2)
     def log_session(self) -> None:
-        case = random.choice(self.cases)
+        case = random.choice(self.writable)
         with self.client.post(f"/cases/{case}/contacts/new", name="log session",
                               allow_redirects=False, catch_response=True, data={
                                   "csrf_token": self.token, "occurred_at": "2026-10-20T10:00",
