@@ -370,7 +370,7 @@ def main() -> None:
         "machine": f"{platform.node()} {os.cpu_count()} cores, shared with 5 other engineers "
                    "(run under nice -n 15): timings are noisy",
         "python": platform.python_version(),
-        # A fixed pure-Python loop timed at the end: ~50 ms on an idle core of this machine;
+        # A fixed pure-Python loop timed at the end: ~25 ms on an idle core of this machine;
         # a much larger value means the machine was busy and every number above is inflated.
         "calibration_loop_ms": calibration, "load_average": os.getloadavg(),
         "results": results}, indent=2) + "\n")
