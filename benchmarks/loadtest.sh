@@ -24,7 +24,7 @@ if [ ! -f "$INSTANCE/bench-logins.json" ]; then
     nice -n 15 "$VENV/bin/caseapp" init
     nice -n 15 "$VENV/bin/caseapp" bench-data --participants 1000 --cases-per-worker 20
 fi
-"$VENV/bin/caseapp" run --port "$PORT" > "$OUT/server.log" 2>&1 &
+nice -n 15 "$VENV/bin/caseapp" run --port "$PORT" > "$OUT/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
