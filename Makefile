@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CATALOGUES := $(wildcard caseapp/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres install translations messages clean
+.PHONY: run test test-sqlite test-postgres install translations messages clean bench loadtest
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -38,6 +38,19 @@ test: install translations
 		echo "== the suite again on PostgreSQL =="; \
 		$(BIN)/pytest -p no:cacheprovider --db "$(DATABASE_URL)"; \
 	fi
+
+# Benchmarks and the load test (not part of `make test`; docs/benchmarks.md). Datasets live in
+# $(BENCH_DIR), outside the repository; results in benchmarks/results/. With BENCH_DB set, also
+# on PostgreSQL (an empty database of its own: make bench BENCH_N=1000 BENCH_DB=postgresql://…).
+BENCH_N ?= 1000
+BENCH_DIR ?= /work/benchdata
+bench: install translations
+	BENCH_DIR=$(BENCH_DIR) benchmarks/bench.sh $(BENCH_N)
+	@if [ -n "$(BENCH_DB)" ]; then BENCH_DIR=$(BENCH_DIR) benchmarks/bench.sh $(BENCH_N) "$(BENCH_DB)"; fi
+
+loadtest: install translations
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	benchmarks/loadtest.sh $(BENCH_DIR)/$(if $(BENCH_DB),pg,sqlite)-load $(BENCH_DB)
 
 # Update the catalogues after adding or changing UI strings.
 messages: install

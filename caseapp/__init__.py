@@ -54,6 +54,10 @@ def create_app(test_config: dict[str, Any] | None = None, instance: Path | None 
 
     register_errorhandlers(app)
     register_template_helpers(app)
+    from caseapp.serving import init_compression, init_static
+
+    init_static(app)
+    init_compression(app)
     return app
 
 
@@ -105,6 +109,10 @@ def register_extensions(app: Flask) -> None:
         options.setdefault("connect_args", {"timeout": app.config["CASEAPP_SQLITE_BUSY_TIMEOUT_MS"] / 1000})
     else:
         options.setdefault("pool_pre_ping", True)
+        from caseapp.serving import engine_options
+
+        for key, value in engine_options(app.config).items():
+            options.setdefault(key, value)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     import caseapp.models  # noqa: F401  (all tables known before anything queries)
 
@@ -180,6 +188,9 @@ def register_template_helpers(app: Flask) -> None:
     from consent.purposes import PURPOSE_LABELS
     from roles import Perm, can
 
+    from caseapp.i18n import install_template_gettext
+
+    install_template_gettext(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

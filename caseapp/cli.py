@@ -180,22 +180,35 @@ def import_command(path: Path, dry_run: bool) -> None:
 @cli.command("run", with_appcontext=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-def run_command(host: str, port: int, workers: int) -> None:
-    """Serve the app with gunicorn."""
+@click.option("--workers", default=None, type=int, help="Default: gunicorn.conf.py (one per core).")
+@click.option("--config", "config_file", default=None, type=click.Path(dir_okay=False),
+              help="gunicorn settings file (default: gunicorn.conf.py beside the package).")
+def run_command(host: str, port: int, workers: int | None, config_file: str | None) -> None:
+    """Serve the app with gunicorn (settings from gunicorn.conf.py)."""
+    import runpy
+
     from gunicorn.app.base import BaseApplication
+
+    from caseapp import PROJECT_DIR
 
     app = _create_app()
     if not app.config["SESSION_COOKIE_SECURE"]:
         click.echo("Note: Secure cookies are OFF (CASEAPP_SESSION_COOKIE_SECURE=false) for "
                    "plain http on this machine. Never run like this on a network.")
+    path = Path(config_file) if config_file else PROJECT_DIR / "gunicorn.conf.py"
+    settings = {"workers": 2, "accesslog": "-"}
+    if path.exists():
+        settings.update({k: v for k, v in runpy.run_path(str(path)).items()
+                         if not k.startswith("_")})
 
     class Server(BaseApplication):
         def load_config(self):
+            for key, value in settings.items():
+                if key in self.cfg.settings and value is not None:
+                    self.cfg.set(key, value)
             self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", "-")
+            if workers:
+                self.cfg.set("workers", workers)
 
         def load(self):
             return create_app()
@@ -324,3 +337,33 @@ def caseload_reindex_goals_command() -> None:
     count = reindex_deadlines(db.session)
     db.session.commit()
     click.echo(f"{count} plan(s) indexed.")
+@cli.command("bench-data")
+@click.option("--participants", "-n", required=True, type=click.IntRange(1), help="How many.")
+@click.option("--seed", default=2026, show_default=True, help="Same seed, same data.")
+@click.option("--batch", default=250, show_default=True, type=click.IntRange(1),
+              help="Participants per flush and commit.")
+@click.option("--cases-per-worker", default=47, show_default=True, type=click.IntRange(1),
+              help="47 gives ~40 active cases each; the load test uses 20 (more accounts).")
+@with_appcontext
+def bench_data_command(participants: int, seed: int, batch: int, cases_per_worker: int) -> None:
+    """Fill an empty database with N synthetic participants for the benchmarks (benchmarks/)."""
+    import time
+
+    from caseapp.demo.bench import BenchDataExists, generate, write_info
+    from caseapp.extensions import db
+
+    started = time.perf_counter()
+    with click.progressbar(length=participants, label="Participants") as bar:
+        try:
+            info = generate(db.session, participants, seed=seed, batch=batch,
+                            progress=bar.update, commit=db.session.commit,
+                            cases_per_worker=cases_per_worker)
+        except BenchDataExists:
+            raise click.ClickException("The database already holds data; use an empty one.") from None
+    seconds = time.perf_counter() - started
+    info.update(seed=seed, seconds=round(seconds, 1))
+    path = write_info(current_app.instance_path, info)
+    rows = info["participants"] + info["sessions"] * 2 + info["audit_events"]
+    click.echo(f"{info['participants']} participants, {info['sessions']} sessions, "
+               f"{info['audit_events']} audit events in {seconds:.0f} s "
+               f"(~{rows / seconds:.0f} main rows/s); logins in {path}.")

@@ -23,6 +23,13 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "CASEAPP_SQLITE_BUSY_TIMEOUT_MS": 15000,
+    # PostgreSQL pool and timeouts, per app process (caseapp/serving.py: engine_options).
+    "CASEAPP_DB_POOL_SIZE": 5,
+    "CASEAPP_DB_MAX_OVERFLOW": 5,
+    "CASEAPP_DB_POOL_TIMEOUT": 10,
+    "CASEAPP_DB_POOL_RECYCLE": 1800,
+    "CASEAPP_DB_CONNECT_TIMEOUT": 5,
+    "CASEAPP_DB_STATEMENT_TIMEOUT_MS": 60000,
     # Cookies: Secure on by default; `make run` on plain http://127.0.0.1 turns it off explicitly.
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -36,7 +36,9 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"))
+    # Deferred: read at login only, so loading the user on every request needs no key-store
+    # query or decryption for it.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"), deferred=True)
     totp_enrolled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)

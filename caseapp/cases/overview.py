@@ -15,7 +15,7 @@ from caseapp.clock import local_now, now
 from caseapp.contacts.models import Contact
 from caseapp.handovers.models import Handover
 from caseapp.participants.lookup import find_by_name
-from caseapp.plans.models import Plan
+from caseapp.plans.models import Plan, PlanVersion
 from consent.purposes import Purpose
 from consent.services import participants_with_basis
 
@@ -45,26 +45,33 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
     if not cases:
         return []
     ids = [c.id for c in cases]
+    # One row per case (its latest session), not every session of every case.
+    last = (select(Contact.case_id, func.max(Contact.occurred_at).label("at"))
+            .where(Contact.case_id.in_(ids), Contact.deleted_at.is_(None))
+            .group_by(Contact.case_id).subquery())
     latest: dict = {}
     for case_id, occurred_at, next_date in session.execute(
             select(Contact.case_id, Contact.occurred_at, Contact.next_date)
-            .where(Contact.case_id.in_(ids), Contact.deleted_at.is_(None))
-            .order_by(Contact.occurred_at.desc())):
+            .join(last, (last.c.case_id == Contact.case_id) & (last.c.at == Contact.occurred_at))
+            .where(Contact.deleted_at.is_(None))):
         latest.setdefault(case_id, (occurred_at, next_date))
-    plans = {p.case_id: p for p in session.scalars(select(Plan).where(Plan.case_id.in_(ids)))}
     received = dict(session.execute(
         select(Handover.case_id, func.max(Handover.created_at))
         .where(Handover.case_id.in_(ids), Handover.to_worker_id == worker.id,
                Handover.created_at >= at - timedelta(days=NEW_CASE_DAYS))
         .group_by(Handover.case_id)).all())
+    # Each plan's current version only, all in one query (not one per plan).
+    current = {case_id: version for version, case_id in session.execute(
+        select(PlanVersion, Plan.case_id).join(Plan, PlanVersion.plan_id == Plan.id)
+        .where(Plan.case_id.in_(ids), PlanVersion.number == Plan.version))}
     covered = participants_with_basis(session, {c.participant_id for c in cases},
                                       Purpose.FOLLOW_UP, at=at)
     rows = []
     for case in cases:
         last, next_date = latest.get(case.id, (None, None))
         since = (today - last.date()).days if last else (today - case.started_on).days
-        plan = plans.get(case.id)
-        goals = plan.current.content.goals if plan and plan.current else []
+        version = current.get(case.id)
+        goals = version.content.goals if version else []
         rows.append(CaseRow(
             case=case, last_contact=last,
             next_session=next_date if next_date and next_date >= today else None,

@@ -133,15 +133,20 @@ def load_demo(session: Session, seed: int = 2025) -> list[dict]:
     return logins
 
 
-def _add_participant_with_case(session, rng, programme, track, worker, unit) -> Case:
+def new_participant(rng: random.Random, track: str) -> Participant:
+    """A synthetic young person typical of ``track`` (age, minority-language share)."""
     minority = rng.random() < MINORITY_SHARE[track]
     given = rng.choice(names.MINORITY_GIVEN_NAMES if minority else names.GIVEN_NAMES)
     family = rng.choice(names.MINORITY_FAMILY_NAMES if minority else names.FAMILY_NAMES)
     born = _birth_date(rng, BIRTH_YEARS[track])
-    participant = Participant(
+    return Participant(
         given_name=given, family_name=family, national_id=synthetic(born, rng),
         birth_year=born.year, gender=rng.choice([Gender.FEMALE, Gender.MALE]).value,
         minority_language=minority, home_municipality="4204")
+
+
+def _add_participant_with_case(session, rng, programme, track, worker, unit) -> Case:
+    participant = new_participant(rng, track)
     session.add(participant)
     started = TODAY - timedelta(days=rng.randrange(30, 3 * 365))
     closed = programme == "work_leader" and rng.random() < 0.3

@@ -56,10 +56,13 @@ def _at(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(rng.randint(7, 13), rng.choice((0, 15, 30, 45))))
 
 
-def add_histories(session: Session, seed: int, cases: list[Case], today: date) -> None:
+def add_histories(session: Session, seed: int, cases: list[Case], today: date,
+                  span: tuple[int, int] = (90, 180)) -> None:
+    """``span``: sessions cover the last so many days (a random value in the range) of each
+    case; the demo's 90–180 days give ~8 sessions a case, the benchmark data's longer span ~20."""
     rng = random.Random(seed + 1)
     for case in cases:
-        _add_history(session, rng, case, today)
+        _add_history(session, rng, case, today, span)
 
 
 def _add_basis(session, rng, case, person, worker, start: date, today: date) -> None:
@@ -108,7 +111,8 @@ def _add_basis(session, rng, case, person, worker, start: date, today: date) -> 
                                  channel=record.withdrawal_channel))
 
 
-def _add_history(session: Session, rng: random.Random, case: Case, today: date) -> None:
+def _add_history(session: Session, rng: random.Random, case: Case, today: date,
+                 span: tuple[int, int] = (90, 180)) -> None:
     person, worker = case.participant, case.worker_id
     start = case.started_on
     person.phone = f"9{rng.randint(1000000, 9999999)}"
@@ -133,7 +137,7 @@ def _add_history(session: Session, rng: random.Random, case: Case, today: date) 
                       True)
         plan.version = 2
     session.add(plan)
-    _add_sessions(session, rng, case, start, end, today, goals)
+    _add_sessions(session, rng, case, start, end, today, goals, span)
     if case.track == "upper_secondary":
         session.add(Transition(case_id=case.id, participant_id=person.id,
                                from_school="Lund ungdomsskole", from_grade="10. trinn",
@@ -158,11 +162,11 @@ def _plan_version(plan, case, number, goals, measures, saved_on, agreed) -> None
         saved_by_id=case.worker_id, saved_at=datetime.combine(saved_on, time(12))))
 
 
-def _add_sessions(session, rng, case, start, end, today, goals) -> None:
+def _add_sessions(session, rng, case, start, end, today, goals, span=(90, 180)) -> None:
     # Months of sessions every one to four weeks; a few cases have gone quiet lately.
     quiet = rng.random() < 0.15
     last = end - timedelta(days=rng.randint(20, 40) if quiet else rng.randint(0, 10))
-    day = max(start + timedelta(days=3), last - timedelta(days=rng.randint(90, 180)))
+    day = max(start + timedelta(days=3), last - timedelta(days=rng.randint(*span)))
     while day <= last:
         values = dict(occurred_at=_at(day, rng), duration_minutes=rng.choice([15, 30, 45, 60]),
                       kind=rng.choice(["individual"] * 4 + ["phone_digital", "school_meeting",
@@ -175,13 +179,18 @@ def _add_sessions(session, rng, case, start, end, today, goals) -> None:
         step = timedelta(days=rng.randint(7, 28))
         next_day = day + step
         values["next_date"] = next_day if next_day <= today + timedelta(days=21) else None
-        contact = Contact(case_id=case.id, participant_id=case.participant_id,
-                          created_by_id=case.worker_id, created_at=values["occurred_at"], **values)
-        contact.revisions.append(ContactRevision(
-            participant_id=case.participant_id, number=1, action="created",
-            saved_by_id=case.worker_id, saved_at=values["occurred_at"], **values))
-        session.add(contact)
+        session.add(new_contact(case, values))
         day = next_day
+
+
+def new_contact(case: Case, values: dict) -> Contact:
+    """A session as ``log_contact`` saves it: the contact and its first revision."""
+    contact = Contact(case_id=case.id, participant_id=case.participant_id,
+                      created_by_id=case.worker_id, created_at=values["occurred_at"], **values)
+    contact.revisions.append(ContactRevision(
+        participant_id=case.participant_id, number=1, action="created",
+        saved_by_id=case.worker_id, saved_at=values["occurred_at"], **values))
+    return contact
 
 
 def _close(session, rng, case, today) -> None:
