@@ -47,6 +47,18 @@ def browsers(make_client, login, user, count):
     return tabs
 
 
+def one_winner(results, message: str, own_text: str) -> int:
+    """Exactly one save succeeded; every other tab got the conflict page in Norwegian with its
+    own input still in the form. Returns the winner's index."""
+    winners = [n for n, (status, _) in enumerate(results) if status == 302]
+    assert len(winners) == 1, [status for status, _ in results]
+    for n, (status, body) in enumerate(results):
+        if n != winners[0]:
+            assert status == 409 and message in body
+            assert own_text.format(n=n) in body
+    return winners[0]
+
+
 def chain_is_one_line() -> None:
     seqs = db.session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
     assert seqs == list(range(1, len(seqs) + 1))
@@ -106,17 +118,11 @@ def test_ten_tabs_saving_one_session_at_once_one_wins(factory, make_client, logi
                                         **quick(note=f"Lagring {n}", version="1")})
         return response.status_code, response.text
 
-    results = at_once(save, tabs)
-    winners = [n for n, (status, _) in enumerate(results) if status == 302]
-    assert len(winners) == 1, [status for status, _ in results]
-    for n, (status, body) in enumerate(results):
-        if n != winners[0]:
-            assert status == 409
-            assert "Noen andre lagret samtalen mens du redigerte" in body
-            assert f"Lagring {n}" in body  # the user's own text is still in the form
+    winner = one_winner(at_once(save, tabs), "Noen andre lagret samtalen mens du redigerte",
+                        "Lagring {n}")
     db.session.expire_all()
     saved = db.session.get(Contact, contact.id)
-    assert saved.note == f"Lagring {winners[0]}" and saved.version == 2
+    assert saved.note == f"Lagring {winner}" and saved.version == 2
     revisions = db.session.scalars(select(ContactRevision.action)
                                    .order_by(ContactRevision.number)).all()
     assert revisions == ["created", "edited"]  # no lost update, nothing half-saved
@@ -137,16 +143,11 @@ def test_ten_tabs_saving_one_plan_at_once_one_wins(factory, make_client, login, 
             version="1", **{"goals-0-text": f"Mål fra fane {n}"})})
         return response.status_code, response.text
 
-    results = at_once(save, tabs)
-    winners = [n for n, (status, _) in enumerate(results) if status == 302]
-    assert len(winners) == 1, [status for status, _ in results]
-    for n, (status, body) in enumerate(results):
-        if n != winners[0]:
-            assert status == 409 and "Noen andre lagret planen mens du redigerte" in body
-            assert f"Mål fra fane {n}" in body
+    winner = one_winner(at_once(save, tabs), "Noen andre lagret planen mens du redigerte",
+                        "Mål fra fane {n}")
     versions = db.session.scalars(select(PlanVersion).order_by(PlanVersion.number)).all()
     assert [v.number for v in versions] == [1, 2]
-    assert versions[1].content.goals[0].text == f"Mål fra fane {winners[0]}"
+    assert versions[1].content.goals[0].text == f"Mål fra fane {winner}"
     chain_is_one_line()
 
 
