@@ -167,3 +167,15 @@ def test_backup_while_the_app_writes_is_consistent(small_source, tmp_path):
         manifest = json.loads((tmp_path / f"b{n}" / "manifest.json").read_text())
         # the head names the last event in the copy: counts and head come from the same snapshot
         assert manifest["audit_head"]["seq"] == manifest["counts"]["audit_events"]
+
+
+def test_backup_refuses_a_pg_dump_older_than_the_server(small_source, tmp_path, is_postgres):
+    if not is_postgres:
+        pytest.skip("pg_dump is for PostgreSQL")
+    old = tmp_path / "pg_dump"  # stands in for an old client installed beside a newer server
+    old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")
+    old.chmod(0o755)
+    refused = run(small_source, "backup", "--out", str(tmp_path / "b"), "--pg-dump", str(old),
+                  check=False)
+    assert refused.returncode == 1 and "pg_dump 9 cannot dump a PostgreSQL" in refused.stderr
+    assert not (tmp_path / "b" / "manifest.json").exists()
