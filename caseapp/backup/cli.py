@@ -45,14 +45,18 @@ def backup_command(out: Path, pg_dump: str) -> None:
               help="The pg_restore program (PostgreSQL).")
 def restore_command(source: Path, pg_restore: str) -> None:
     """Restore a database backup into this instance's new, empty database and check it."""
-    from caseapp import create_app
+    from caseapp import create_app, instance_path
+    from caseapp.crypto.keys import keys_dir
     from caseapp.extensions import db
 
+    if not keys_dir(instance_path()).exists():
+        raise click.ClickException("This instance has no keys yet. First restore the key backup "
+                                   "into it: `caseapp keys restore KEY-BACKUP` (do not run "
+                                   "`caseapp init`).")
     try:
         app = create_app()
     except ConfigError as exc:
-        raise click.ClickException(f"{exc} To restore, first restore the keys into the new "
-                                   "instance: `caseapp keys restore KEY-BACKUP`.") from None
+        raise click.ClickException(str(exc)) from None
     with app.app_context():
         try:
             restored = database.restore(db.session, app.instance_path, source, pg_restore)
