@@ -20,14 +20,14 @@ from typing import Any, Callable
 
 from flask import current_app
 from sqlalchemy import select, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session
 
 import audit
 from audit import chain
 from audit.services import checkpoint_file
-from caseapp.crypto.envelope import DecryptionError
 from caseapp.backup.manifest import BackupError, new_folder, read_manifest, write_manifest
+from caseapp.crypto.envelope import DecryptionError
 
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.dump"
@@ -73,15 +73,16 @@ def _pg_facts(conn) -> dict[str, Any]:
 
 # --- PostgreSQL client tools ------------------------------------------------------------------
 
-def _libpq_env(engine: Engine) -> dict[str, str]:
-    """The connection as libpq variables, so no password appears on a command line."""
+def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
+    """The connection as a libpq URI without the password (which goes in ``PGPASSWORD``, so it
+    never appears on a command line), and the environment to run the client with."""
     url = make_url(engine.url.render_as_string(hide_password=False))
     env = dict(os.environ)
-    for name, value in (("PGHOST", url.host), ("PGPORT", url.port), ("PGUSER", url.username),
-                        ("PGPASSWORD", url.password), ("PGDATABASE", url.database)):
-        if value is not None:
-            env[name] = str(value)
-    return env
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)
+    uri = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                     database=url.database, query=url.query).render_as_string()
+    return uri, env
 
 
 def _major(text_: str) -> int:
@@ -162,9 +163,10 @@ def _backup_postgres(engine: Engine, target: Path, pg_dump: str, keystore_schema
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
             snapshot = conn.scalar(text("SELECT pg_export_snapshot()"))
+            uri, env = _libpq(engine)
             _run([shutil.which(pg_dump), "--format=custom", "--no-password",
                   f"--snapshot={snapshot}", f"--exclude-schema={keystore_schema}",
-                  f"--file={target}"], _libpq_env(engine), "pg_dump")
+                  f"--file={target}", f"--dbname={uri}"], env, "pg_dump")
             facts = _pg_facts(conn)  # the same snapshot the dump saw
     os.chmod(target, 0o600)
     return facts, {"pg_dump_major": client, "server_major": server}
@@ -255,9 +257,9 @@ def _restore_postgres(engine: Engine, dump: Path, pg_restore: str, manifest) -> 
     with engine.connect() as conn:
         _require_empty(_pg_tables(conn))
     engine.dispose()
+    uri, env = _libpq(engine)
     _run([shutil.which(pg_restore), "--no-owner", "--no-password", "--exit-on-error",
-          "--single-transaction", f"--dbname={_libpq_env(engine)['PGDATABASE']}", str(dump)],
-         _libpq_env(engine), "pg_restore")
+          "--single-transaction", f"--dbname={uri}", str(dump)], env, "pg_restore")
     with engine.connect() as conn:
         return _pg_facts(conn)
 
