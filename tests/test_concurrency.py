@@ -15,6 +15,7 @@ from tests.contacts.test_sessions import quick
 from tests.plans.test_plans import first_plan
 
 WRITERS = 20
+ALREADY_CLOSED = "Saken er allerede avsluttet."
 
 
 def at_once(work, arguments) -> list:
@@ -171,4 +172,40 @@ def test_ten_tabs_pausing_one_case_at_once_change_it_once(factory, make_client, 
     assert db.session.get(Case, case.id).version == 2
     assert db.session.scalar(select(func.count(AuditEvent.id))
                              .where(AuditEvent.action == "case.pause")) == 1
+    chain_is_one_line()
+
+
+def test_ten_tabs_closing_one_case_at_once_close_it_once(factory, make_client, login):
+    from caseapp.cases.models import Case
+    from caseapp.outcomes.models import Checkpoint, Outcome
+    from tests.outcomes.test_outcomes import closing
+
+    unit = factory.unit("Lund omsorgssenter", kind="care_home")
+    leader = factory.user("work_leader", [unit])
+    case = factory.case(leader, unit)
+    factory.consent(case.participant)
+    path = f"/cases/{case.id}/close"
+    tabs = [(tab, tab.csrf_token(path), n) for n, tab in
+            enumerate(browsers(make_client, login, leader, 10))]
+    db.session.commit()
+
+    def close(tab, token, n):
+        response = tab.post(path, data={"csrf_token": token,
+                                        **closing(version="1", note=f"Avslutning {n}")})
+        return response.status_code, response.text
+
+    results = at_once(close, tabs)
+    winners = [n for n, (status, _) in enumerate(results) if status == 302]
+    assert len(winners) == 1, [status for status, _ in results]
+    winner = winners[0]
+    for n, (status, body) in enumerate(results):
+        if n != winner:  # refused: changed meanwhile (409) or already closed (the form again)
+            assert (status == 409 and "Noen andre endret saken" in body) or (
+                status == 200 and ALREADY_CLOSED in body), (status, body[-3000:])
+            assert f"Avslutning {n}" in body  # the user's input is still in the form
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "closed"
+    outcomes = db.session.scalars(select(Outcome)).all()
+    assert [o.note for o in outcomes] == [f"Avslutning {winner}"]  # one outcome, the winner's
+    assert db.session.scalar(select(func.count(Checkpoint.id))) == 3
     chain_is_one_line()

@@ -36,7 +36,7 @@ def new_instance(tmp_path, database_url, is_postgres):
         env["CASEAPP_INSTANCE"] = str(tmp_path / name)
         env["CASEAPP_ARGON2_MEMORY_COST"] = "8192"
         if is_postgres:
-            database = f"{server.database}_{name}"
+            database = f"{server.database}_{name}_{os.getpid()}"  # unique per test run
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
                 conn.execute(text(f'CREATE DATABASE "{database}"'))
