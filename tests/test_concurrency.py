@@ -48,6 +48,20 @@ def browsers(make_client, login, user, count):
     return tabs
 
 
+def race(make_client, login, user, path: str, form) -> list[tuple[int, str]]:
+    """Ten tabs of ``user`` open the form at ``path``, then all post ``form(n)`` at once;
+    returns (status, page) per tab."""
+    tabs = [(tab, tab.csrf_token(path), n) for n, tab in
+            enumerate(browsers(make_client, login, user, 10))]
+    db.session.commit()  # the test's own session holds nothing while the tabs post
+
+    def post(tab, token, n):
+        response = tab.post(path, data={"csrf_token": token, **form(n)})
+        return response.status_code, response.text
+
+    return at_once(post, tabs)
+
+
 def one_winner(results, message: str, own_text: str) -> int:
     """Exactly one save succeeded; every other tab got the conflict page in Norwegian with its
     own input still in the form. Returns the winner's index."""
@@ -109,18 +123,9 @@ def test_ten_tabs_saving_one_session_at_once_one_wins(factory, make_client, logi
     case = factory.case(mentor, school)
     factory.consent(case.participant)
     contact = factory.contact(case)
-    path = f"/contacts/{contact.id}/edit"
-    tabs = [(tab, tab.csrf_token(path), n) for n, tab in
-            enumerate(browsers(make_client, login, mentor, 10))]
-    db.session.commit()
-
-    def save(tab, token, n):
-        response = tab.post(path, data={"csrf_token": token,
-                                        **quick(note=f"Lagring {n}", version="1")})
-        return response.status_code, response.text
-
-    winner = one_winner(at_once(save, tabs), "Noen andre lagret samtalen mens du redigerte",
-                        "Lagring {n}")
+    results = race(make_client, login, mentor, f"/contacts/{contact.id}/edit",
+                   lambda n: quick(note=f"Lagring {n}", version="1"))
+    winner = one_winner(results, "Noen andre lagret samtalen mens du redigerte", "Lagring {n}")
     db.session.expire_all()
     saved = db.session.get(Contact, contact.id)
     assert saved.note == f"Lagring {winner}" and saved.version == 2
@@ -134,18 +139,9 @@ def test_ten_tabs_saving_one_plan_at_once_one_wins(factory, make_client, login, 
     case = factory.case(mentor, school)
     factory.consent(case.participant)
     factory.plan(case)
-    path = f"/cases/{case.id}/plan/edit"
-    tabs = [(tab, tab.csrf_token(path), n) for n, tab in
-            enumerate(browsers(make_client, login, mentor, 10))]
-    db.session.commit()
-
-    def save(tab, token, n):
-        response = tab.post(path, data={"csrf_token": token, **first_plan(
-            version="1", **{"goals-0-text": f"Mål fra fane {n}"})})
-        return response.status_code, response.text
-
-    winner = one_winner(at_once(save, tabs), "Noen andre lagret planen mens du redigerte",
-                        "Mål fra fane {n}")
+    results = race(make_client, login, mentor, f"/cases/{case.id}/plan/edit",
+                   lambda n: first_plan(version="1", **{"goals-0-text": f"Mål fra fane {n}"}))
+    winner = one_winner(results, "Noen andre lagret planen mens du redigerte", "Mål fra fane {n}")
     versions = db.session.scalars(select(PlanVersion).order_by(PlanVersion.number)).all()
     assert [v.number for v in versions] == [1, 2]
     assert versions[1].content.goals[0].text == f"Mål fra fane {winner}"
@@ -184,17 +180,8 @@ def test_ten_tabs_closing_one_case_at_once_close_it_once(factory, make_client, l
     leader = factory.user("work_leader", [unit])
     case = factory.case(leader, unit)
     factory.consent(case.participant)
-    path = f"/cases/{case.id}/close"
-    tabs = [(tab, tab.csrf_token(path), n) for n, tab in
-            enumerate(browsers(make_client, login, leader, 10))]
-    db.session.commit()
-
-    def close(tab, token, n):
-        response = tab.post(path, data={"csrf_token": token,
-                                        **closing(version="1", note=f"Avslutning {n}")})
-        return response.status_code, response.text
-
-    results = at_once(close, tabs)
+    results = race(make_client, login, leader, f"/cases/{case.id}/close",
+                   lambda n: closing(version="1", note=f"Avslutning {n}"))
     winners = [n for n, (status, _) in enumerate(results) if status == 302]
     assert len(winners) == 1, [status for status, _ in results]
     winner = winners[0]
