@@ -312,6 +312,13 @@ def _register_area_commands() -> None:
     cli.add_command(audit_cli)
     cli.add_command(retention_cli)
     cli.add_command(export_subject_command)
+    from caseapp.backup.cli import (backup_command, keys_backup_command, keys_restore_command,
+                                    restore_command)
+
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)
+    keys_group.add_command(keys_backup_command)
+    keys_group.add_command(keys_restore_command)
 
 
 _register_area_commands()

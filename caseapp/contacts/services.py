@@ -70,7 +70,10 @@ def _check_writable(session: Session, case: Case) -> None:
 
 
 def _snapshot(session: Session, contact: Contact, action: RevisionAction, actor: User) -> None:
-    number = len(contact.revisions) + 1
+    # Loading the revisions must not flush the change early: the versioned UPDATE belongs in
+    # ``_flush``, where a concurrent save (StaleDataError) becomes a conflict message.
+    with session.no_autoflush:
+        number = len(contact.revisions) + 1
     contact.revisions.append(ContactRevision(
         participant_id=contact.participant_id, number=number, action=action.value,
         saved_by_id=actor.id, saved_at=now(), occurred_at=contact.occurred_at,

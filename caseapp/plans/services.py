@@ -60,6 +60,7 @@ def save_plan(session: Session, actor: User, case: Case, content: PlanContent, *
                                   .values(version=current + 1)
                                   .execution_options(synchronize_session=False))
         if claimed.rowcount != 1:  # a concurrent save won between our check and our write
+            session.rollback()  # nothing saved; the conflict page reads the winner's version
             raise StalePlan()
         session.expire(plan, ["version"])
     saved = PlanVersion(participant_id=case.participant_id, number=current + 1,
