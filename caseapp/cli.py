@@ -195,7 +195,9 @@ def run_command(host: str, port: int, workers: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", 4)
-            self.cfg.set("accesslog", "-")
+            # No gunicorn access log: its request line has the query string. The app logs one
+            # JSON line per request without it (caseapp/operations.py).
+            self.cfg.set("accesslog", None)
 
         def load(self):
             return create_app()
