@@ -57,6 +57,31 @@ def init_logging(app: Flask) -> None:
         return response
 
 
+def check_audit_keys(app: Flask) -> None:
+    """Refuse to start when the audit keys do not match the audit log in the database. A
+    database that cannot be reached or has no tables yet (before `caseapp init`) is not checked
+    here: requests then answer 503 until it is back."""
+    from sqlalchemy.exc import DBAPIError
+
+    from audit.chain import key_problem
+    from caseapp.config import ConfigError
+    from caseapp.extensions import db
+
+    with app.app_context():
+        try:
+            with db.engine.connect() as conn:
+                problem = key_problem(conn)
+        except DBAPIError:
+            problem = None
+        finally:
+            db.engine.dispose()  # no connection of the check outlives start-up (fork-safe)
+    if problem:
+        from caseapp.crypto.keyring import EXTENSION_KEY
+
+        app.extensions[EXTENSION_KEY].dispose()
+        raise ConfigError(problem)
+
+
 def health_problems() -> dict[str, str]:
     """Each component: "ok" or "unavailable". Reads nothing about people."""
     from audit.chain import HEAD
