@@ -22,4 +22,6 @@ max_requests = 5000  # recycle workers now and then (memory), staggered
 max_requests_jitter = 500
 preload_app = False  # each worker opens its own database pool and key store after the fork
 forwarded_allow_ips = "127.0.0.1"  # the reverse proxy / load balancer terminating TLS
-accesslog = "-"
+# No access log: gunicorn's request line carries the query string. The app writes one JSON
+# line per request without it (caseapp/operations.py).
+accesslog = None

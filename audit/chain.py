@@ -271,3 +271,27 @@ def describe(result: Verification) -> str:
     if result.bad_id is not None:
         where += f" (row id {result.bad_id})"
     return f"The audit chain is BROKEN at the {where}: {PROBLEMS[result.problem]}."
+
+
+# --- start-up check of the keys -----------------------------------------------------------------
+
+def key_problem(connection) -> str | None:
+    """Does the audit key reproduce the first and the last event's hash, and does the signing
+    key verify the last checkpoint? A message for the operator, or None (also when there is
+    nothing to check). Only when both events fail is it the key: one changed event is for
+    `caseapp audit verify` to find, so the app still starts. Needs an app context (the keys)."""
+    columns = [EVENTS.c.prev_hash, EVENTS.c.hash, *(EVENTS.c[n] for n in CONTENT)]
+    ends = [connection.execute(select(*columns).order_by(order).limit(1)).mappings().one_or_none()
+            for order in (EVENTS.c.seq, EVENTS.c.seq.desc())]
+    key = _key("audit").material
+    if ends[0] is not None and all(row["hash"] != link(key, row["prev_hash"], canonical(row))
+                                   for row in ends):
+        return ("The audit key does not match the audit log (the first and the last event's "
+                "hashes differ). Restore the right audit.key from the key backup.")
+    checkpoint = connection.execute(select(Checkpoint.__table__).order_by(
+        Checkpoint.__table__.c.seq.desc()).limit(1)).mappings().one_or_none()
+    if checkpoint is not None and not _signature_ok(
+            {**checkpoint, "at": _plain(checkpoint["at"])}):
+        return ("The audit signing key does not verify the last audit checkpoint. "
+                "Restore the right audit_signing.key from the key backup.")
+    return None

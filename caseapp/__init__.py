@@ -48,6 +48,10 @@ def create_app(test_config: dict[str, Any] | None = None, instance: Path | None 
     load_keys(app, folder)
     app.extensions[clock.EXTENSION_KEY] = app.config.pop("CASEAPP_CLOCK", None) or clock.SystemClock()
     register_extensions(app)
+    from caseapp.operations import check_audit_keys, init_logging
+
+    check_audit_keys(app)
+    init_logging(app)  # its after_request runs after the commit: the line has the final status
     register_blueprints(app)
     register_request_transaction(app)
     from caseapp.errors import register_errorhandlers

@@ -196,7 +196,7 @@ def run_command(host: str, port: int, workers: int | None, config_file: str | No
         click.echo("Note: Secure cookies are OFF (CASEAPP_SESSION_COOKIE_SECURE=false) for "
                    "plain http on this machine. Never run like this on a network.")
     path = Path(config_file) if config_file else PROJECT_DIR / "gunicorn.conf.py"
-    settings = {"workers": 2, "accesslog": "-"}
+    settings = {"workers": 2, "accesslog": None}
     if path.exists():
         settings.update({k: v for k, v in runpy.run_path(str(path)).items()
                          if not k.startswith("_")})

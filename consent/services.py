@@ -25,7 +25,8 @@ from consent.models import ConsentEvent, ConsentRecord, NoticeText
 from consent.purposes import (DATA_CATEGORIES, PURPOSE_KIND, Channel, GivenBy, LegalBasis, Method,
                               Purpose)
 
-EVIDENCE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+# Evidence file types accepted (by content) -> the extension a download gets.
+EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 class NoValidBasis(PermissionError):

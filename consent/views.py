@@ -1,6 +1,7 @@
 """Consent pages: a participant's records, recording, withdrawal, receipts, overview."""
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import datetime, timedelta
 
@@ -137,6 +138,26 @@ def receipt(consent_id: str):
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = 'attachment; filename="samtykke-kvittering.pdf"'
+    return response
+
+
+@bp.route("/<consent_id>/evidence")
+@requires(Perm.START_VIEW)
+def evidence(consent_id: str):
+    """The stored evidence file, always as a download of the type found when it was checked
+    (never rendered by the browser: attachment, nosniff)."""
+    record, participant = _record_and_participant(consent_id)
+    decision = authorize(Perm.CONSENT_MANAGE, participant)
+    if not record.evidence_mimetype:
+        abort(404)
+    audit.record("consent.evidence_download", object_type="consent", object_id=record.id,
+                 subject_id=participant.id, categories=["consent_evidence"],
+                 grounds=decision.grounds)
+    response = make_response(base64.b64decode(record.evidence))
+    response.headers["Content-Type"] = record.evidence_mimetype
+    extension = services.EVIDENCE_TYPES[record.evidence_mimetype]
+    response.headers["Content-Disposition"] = f'attachment; filename="samtykke-bevis.{extension}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -27,13 +27,19 @@ class BreakGlassError(ValueError):
         self.messages = messages
 
 
-def open_with_reason(session: Session, actor: User, case: Case, reason: str,
-                     minutes: int) -> BreakGlassAccess:
-    """Give ``actor`` access to ``case`` for ``minutes``, on a written reason; audited."""
+def check_reason(reason: str | None) -> str:
+    """The stripped reason; ``BreakGlassError`` when it is too short."""
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
         raise BreakGlassError([_("Describe why you need access now, in at least %(num)d "
                                  "characters.", num=MIN_REASON)])
+    return reason
+
+
+def open_with_reason(session: Session, actor: User, case: Case, reason: str,
+                     minutes: int) -> BreakGlassAccess:
+    """Give ``actor`` access to ``case`` for ``minutes``, on a written reason; audited."""
+    reason = check_reason(reason)
     at = now()
     access = BreakGlassAccess(user_id=actor.id, case_id=case.id, participant_id=case.participant_id,
                               reason=reason, granted_at=at, expires_at=at + timedelta(minutes=minutes))

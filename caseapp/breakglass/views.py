@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -31,6 +32,8 @@ def _case(case_id: str) -> Case | None:
 @requires(Perm.START_VIEW)
 def request_access(case_id: str):
     case = _case(case_id)
+    if case is None:
+        return _no_such_case(case_id)
     authorize(Perm.BREAK_GLASS, case)
     if can(current_user, Perm.CASE_VIEW, case) and not erasure.is_hidden(db.session, Case, case.id):
         return redirect(url_for("cases.detail", case_id=case.id))  # own case, own unit, or open
@@ -44,6 +47,27 @@ def request_access(case_id: str):
         else:
             return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("breakglass/request.html", form=form, case=case, minutes=minutes)
+
+
+def _no_such_case(case_id: str):
+    """An id that names no case gets the same form as a case outside the caseload, so trying
+    ids does not tell which exist; a reason given for it opens nothing (404)."""
+    try:
+        stand_in = SimpleNamespace(id=uuid.UUID(case_id))
+    except ValueError:
+        abort(404)
+    if not can(current_user, Perm.BREAK_GLASS, None):
+        abort(404)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.check_reason(form.reason.data)
+        except services.BreakGlassError as exc:
+            form.reason.errors = [*form.reason.errors, *exc.messages]
+        else:
+            abort(404)
+    return render_template("breakglass/request.html", form=form, case=stand_in,
+                           minutes=current_app.config["CASEAPP_BREAK_GLASS_MINUTES"])
 
 
 @bp.route("/review")

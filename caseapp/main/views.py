@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, session, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
 from audit.services import recent_events
 from caseapp.accounts.services import list_users
@@ -12,6 +11,7 @@ from caseapp.clock import local_now
 from caseapp.extensions import db
 from caseapp.outcomes.services import due_checkpoints
 from caseapp.main.forms import LanguageForm
+from caseapp.operations import health_problems
 from caseapp.security import safe_next
 from caseapp.units.services import all_units
 from roles import Perm, can
@@ -51,6 +51,11 @@ def language():
 @bp.route("/health")
 @public
 def health():
-    """For load balancers and start scripts: is the app up and is the database reachable?"""
-    db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok")
+    """For load balancers: database, key store and audit chain head reachable? 200 or 503,
+    JSON naming each component; no session, no personal data (docs/monitoring.md)."""
+    components = health_problems()
+    failing = sorted(name for name, state in components.items() if state != "ok")
+    response = jsonify(status="unavailable" if failing else "ok", components=components,
+                       failing=failing)
+    response.status_code = 503 if failing else 200
+    return response

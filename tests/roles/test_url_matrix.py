@@ -103,6 +103,9 @@ EXPECTED = {
                          {"anonymous": LOGIN, "youth_mentor": 302, "coordinator": 302}, 404),
     "consent.overview": ("GET", "/consent/overview",
                          {"anonymous": LOGIN, "coordinator": 200, "privacy_officer": 200}, 403),
+    # h-sec: the world's consent has no evidence file, so those who may see it get 404 too
+    # (the download itself: tests/consent/test_evidence_file.py).
+    "consent.evidence": ("GET", "/consent/{consent}/evidence", {"anonymous": LOGIN}, 404),
 }
 
 

@@ -1,0 +1,84 @@
+"""What operators see: the health endpoint and the JSON request log (docs/monitoring.md)."""
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+from caseapp.operations import LOGGER_NAME, json_formatter
+from tests.participants.test_registration import NATIONAL_ID, form
+
+
+def test_health_is_public_json_without_a_session(client):
+    response = client.get("/health")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.get_json() == {"status": "ok", "failing": [], "components": {
+        "database": "ok", "keystore": "ok", "audit_chain": "ok"}}
+    assert "Set-Cookie" not in response.headers
+
+
+def test_health_names_the_key_store_when_it_is_unreachable(app, client):
+    from sqlalchemy import create_engine
+
+    from caseapp.crypto.keyring import store
+
+    keystore, original = store(), store().engine
+    # A key store that cannot be reached: a file in a folder that does not exist, or a
+    # PostgreSQL schema that does not exist.
+    keystore.engine = create_engine("sqlite:////nonexistent-folder/keystore.db") \
+        if original.url.get_backend_name() == "sqlite" else \
+        original.execution_options(schema_translate_map={None: "caseapp_no_such_schema"})
+    try:
+        response = client.get("/health")
+    finally:
+        if keystore.engine is not original and keystore.engine.url != original.url:
+            keystore.engine.dispose()
+        keystore.engine = original
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "unavailable" and body["failing"] == ["keystore"]
+    assert body["components"]["database"] == "ok"
+
+
+@pytest.fixture
+def log_lines():
+    """Everything the app logs, formatted as in production (JSON lines)."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(json_formatter())
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.addHandler(handler)
+    try:
+        yield lambda: stream.getvalue()
+    finally:
+        logger.removeHandler(handler)
+
+
+def test_one_json_line_per_request_and_no_personal_data(client, login, mentor, school, log_lines,
+                                                         caplog):
+    login(client, mentor)
+    response = client.submit("/participants/new", form(school))
+    assert response.status_code == 302
+    case_path = response.headers["Location"]
+    client.get(case_path)
+    client.submit("/cases/", {"q": "Haugen"})  # the name search
+    client.get("/login?next=/cases/?q=Mona+Haugen")  # a query string with a name in it
+    client.get(f"/cases/{NATIONAL_ID}")  # a national id in a path: 404
+    text = log_lines()
+    lines = [json.loads(line) for line in text.splitlines()]
+    requests = [line for line in lines if line["name"] == "caseapp.requests"]
+    assert len(requests) >= 8
+    for line in requests:
+        assert {"time", "level", "request_id", "method", "endpoint", "status", "duration_ms",
+                "user_id"} <= set(line)
+    registration = next(line for line in requests if line["endpoint"] == "participants.new"
+                        and line["method"] == "POST")
+    assert registration["status"] == 302 and registration["user_id"] == str(mentor.id)
+    assert registration["level"] == "INFO" and len(registration["request_id"]) == 16
+    assert any(line["status"] == 404 and line["endpoint"] == "cases.detail" for line in requests)
+    for secret in ("Sara", "Haugen", "Mona", NATIONAL_ID, "912 34 567", "sara@example.no",
+                   "Skolegata", "korrekt-hest", "next=", "?q", mentor.username):
+        assert secret not in text, secret
+        assert secret not in caplog.text, secret
