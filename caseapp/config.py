@@ -85,6 +85,12 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_NO_CONTACT_DAYS": 14,
     # After a handover the sender may read the case (not change it) for this many days.
     "CASEAPP_HANDOVER_READ_DAYS": 14,
+    # Nøkkeltall cost figures (caseapp/reports/costs.py): per programme the yearly cost of one
+    # worker and how many people one worker follows a year; a comparison per person-month.
+    # Defaults from the source report: a work leader NOK 850,000 / 20 people; AFT NOK 20,975.
+    "CASEAPP_REPORT_COSTS": {"programmes": {"work_leader": {"annual_cost": 850000,
+                                                            "persons_per_year": 20}},
+                             "comparison": {"label": "AFT", "per_person_month": 20975}},
 }
 
 # Keys a deployment may set, with the type each must have.

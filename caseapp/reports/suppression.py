@@ -11,6 +11,7 @@ whole numbers: a hidden entry is safe when its minimum and maximum differ.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Hashable, Iterable
 
 import numpy as np
 from scipy.optimize import linprog
@@ -110,13 +111,17 @@ def _line_mates(entry: Entry, rows: int, cols: int) -> list[Entry]:
     return [(r, k) for k in range(cols + 1) if k != c] + [(k, c) for k in range(rows + 1) if k != r]
 
 
-def suppress(counts: list[list[int]]) -> SuppressedTable:
-    """Suppress ``counts`` (a list of equal-length rows of non-negative whole numbers)."""
+def suppress(counts: list[list[int]], forced: Iterable[Entry] = ()) -> SuppressedTable:
+    """Suppress ``counts`` (a list of equal-length rows of non-negative whole numbers).
+
+    ``forced`` entries are hidden from the start: a total that another published table hides
+    (the same figure must be hidden everywhere it appears; see ``suppress_linked``)."""
     if any(len(row) != len(counts[0]) for row in counts):
         raise ValueError("rows of unequal length")
     table = SuppressedTable([list(map(int, row)) for row in counts])
     rows, cols = table.shape
     table.primary = {e for e in _entries(rows, cols) if 0 < table.value(e) < THRESHOLD}
+    table.secondary = set(forced) - table.primary
     while True:
         determined = [e for e, (low, high) in sorted(feasible_ranges(table).items())
                       if high - low < 0.5]
@@ -132,3 +137,26 @@ def suppress(counts: list[list[int]]) -> SuppressedTable:
         # Hide the smallest published entry next to it (prefer cells over totals).
         table.secondary.add(min(candidates, key=lambda e: (e[0] == rows or e[1] == cols,
                                                           table.value(e) == 0, table.value(e), e)))
+
+
+def suppress_linked(tables: dict[str, list[list[int]]],
+                    links: list[dict[str, Entry]]) -> dict[str, SuppressedTable]:
+    """Suppress several tables that publish some of the same figures.
+
+    Each link names one figure (such as "followed, health track") and where it stands in each
+    table that shows it. A figure hidden in one table is hidden in all of them, and each
+    table's secondary suppression runs again until nothing changes, so no table gives away
+    what another one hides."""
+    forced: dict[str, set[Entry]] = {name: set() for name in tables}
+    while True:
+        result = {name: suppress(counts, forced[name]) for name, counts in tables.items()}
+        changed = False
+        for link in links:
+            hidden = any(entry in result[name].hidden or result[name].withheld
+                         for name, entry in link.items())
+            for name, entry in link.items():
+                if hidden and entry not in result[name].hidden and entry not in forced[name]:
+                    forced[name].add(entry)
+                    changed = True
+        if not changed:
+            return result

@@ -101,6 +101,11 @@ EXPECTED = {
                          {"anonymous": LOGIN, "youth_mentor": 302, "coordinator": 302}, 404),
     "consent.overview": ("GET", "/consent/overview",
                          {"anonymous": LOGIN, "coordinator": 200, "privacy_officer": 200}, 403),
+    # statistics (issue 7): coordinators, for their own units
+    "reports.statistics": ("GET", "/reports/statistics", {"anonymous": LOGIN, "coordinator": 200},
+                           403),
+    "reports.download": ("GET", "/reports/nokkeltall.csv", {"anonymous": LOGIN,
+                                                           "coordinator": 200}, 403),
 }
 
 
