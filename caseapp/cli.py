@@ -299,6 +299,9 @@ def _register_area_commands() -> None:
     cli.add_command(audit_cli)
     cli.add_command(retention_cli)
     cli.add_command(export_subject_command)
+    from caseapp.reports.cli import report_command
+
+    cli.add_command(report_command)
 
 
 _register_area_commands()

@@ -90,6 +90,13 @@ def _extra_rows(report: Report) -> list[tuple[str, list[list[str]]]]:
     ]
 
 
+def render(report: Report, kind: str, organisation: str) -> bytes:
+    """The report as ``kind`` (pdf, csv or xlsx)."""
+    if kind == "pdf":
+        return to_pdf(report, organisation)
+    return to_csv(report) if kind == "csv" else to_xlsx(report)
+
+
 # --- CSV ---------------------------------------------------------------------------------------
 
 def to_csv(report: Report) -> bytes:

@@ -55,15 +55,8 @@ def download(kind: str):
     report, _form, error = _report_for_request()
     if report is None:
         abort(400)
-    body = render(report, kind)
+    body = nokkeltall.render(report, kind, current_app.config["CASEAPP_ORGANISATION_NAME"])
     services.record_generation(report, kind)
     return Response(body, mimetype=nokkeltall.MEDIA_TYPES[kind], headers={
         "Content-Disposition": f"attachment; filename=nokkeltall.{kind}"})
 
-
-def render(report, kind: str) -> bytes:
-    if kind == "pdf":
-        return nokkeltall.to_pdf(report, current_app.config["CASEAPP_ORGANISATION_NAME"])
-    if kind == "csv":
-        return nokkeltall.to_csv(report)
-    return nokkeltall.to_xlsx(report)
