@@ -128,7 +128,13 @@ def suppress(counts: list[list[int]], forced: Iterable[Entry] = ()) -> Suppresse
         if not determined:
             return table
         target = determined[0]
-        candidates = [e for e in _line_mates(target, rows, cols) if e not in table.hidden]
+        mates = [e for e in _line_mates(target, rows, cols) if e not in table.hidden]
+        candidates = [e for e in mates if e[0] < rows and e[1] < cols]
+        if not candidates:  # close a rectangle of hidden cells rather than hide a total
+            hidden_rows = {r for r, c in table.hidden if r < rows and c < cols}
+            hidden_cols = {c for r, c in table.hidden if r < rows and c < cols}
+            candidates = [(r, c) for r in sorted(hidden_rows) for c in sorted(hidden_cols)
+                          if (r, c) not in table.hidden] or mates
         if not candidates:  # everything around it is hidden already: hide nothing less
             candidates = [e for e in _entries(rows, cols) if e not in table.hidden]
         if not candidates:  # all hidden and the bounds still give a value away
