@@ -299,9 +299,10 @@ def _register_area_commands() -> None:
     cli.add_command(audit_cli)
     cli.add_command(retention_cli)
     cli.add_command(export_subject_command)
-    from caseapp.reports.cli import report_command
+    from caseapp.reports.cli import report_command, research_extract_command
 
     cli.add_command(report_command)
+    cli.add_command(research_extract_command)
 
 
 _register_area_commands()

@@ -91,6 +91,9 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_REPORT_COSTS": {"programmes": {"work_leader": {"annual_cost": 850000,
                                                             "persons_per_year": 20}},
                              "comparison": {"label": "AFT", "per_person_month": 20975}},
+    # Research extracts (caseapp/reports/research.py): project code -> {"title": …, "columns":
+    # [names from research.COLUMNS]}. Only configured projects can be extracted.
+    "CASEAPP_RESEARCH_PROJECTS": {},
 }
 
 # Keys a deployment may set, with the type each must have.

@@ -230,6 +230,8 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.COORDINATOR: _any_user("coordinator_review"),
         Role.ADMIN: _never,  # no figures about young people
     },
+    # The privacy officer hands pseudonymised extracts to a configured research project.
+    Perm.RESEARCH_EXTRACT: {Role.PRIVACY_OFFICER: _any_user("research_consent")},
 }
 
 missing = set(Perm) - set(POLICY)

@@ -45,3 +45,24 @@ def report_command(date_from, date_to, unit_id, programme, track, kind, out: Pat
     out.write_bytes(body)
     db.session.commit()
     click.echo(f"Wrote {out} ({kind}, {len(body)} bytes).")
+
+
+@click.command("research-extract")
+@click.option("--project", required=True, help="A project code from CASEAPP_RESEARCH_PROJECTS.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip file to write (data.csv and description.json).")
+@with_appcontext
+def research_extract_command(project: str, out: Path) -> None:
+    """A pseudonymised extract for a research project: only people with a research consent,
+    only the project's columns, a fresh salt each time; audited."""
+    from caseapp.extensions import db
+    from caseapp.reports.research import UnknownProject, make_extract
+
+    try:
+        extract = make_extract(db.session, current_app.config, project,
+                               grounds="research_consent")
+    except UnknownProject as exc:
+        raise click.ClickException(f"No research project configured as {exc.args[0]!r}.") from None
+    out.write_bytes(extract.content)
+    db.session.commit()
+    click.echo(f"Wrote {out}: {extract.rows} rows for project {project}.")

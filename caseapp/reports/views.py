@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from caseapp.clock import local_now
 from caseapp.extensions import db
+from caseapp.auth.forms import PostForm
 from caseapp.reports import nokkeltall, services
+from caseapp.reports import research as research_extract
 from caseapp.reports.charts import charts, svg
 from caseapp.reports.forms import StatisticsForm
 from roles import Perm
@@ -60,3 +62,22 @@ def download(kind: str):
     return Response(body, mimetype=nokkeltall.MEDIA_TYPES[kind], headers={
         "Content-Disposition": f"attachment; filename=nokkeltall.{kind}"})
 
+
+
+@bp.route("/research", methods=["GET", "POST"])
+@requires(Perm.RESEARCH_EXTRACT)
+def research():
+    """The configured research projects; a POST makes one project's extract (a zip)."""
+    projects = current_app.config["CASEAPP_RESEARCH_PROJECTS"]
+    form = PostForm()
+    if request.method == "POST" and form.validate_on_submit():
+        project = request.form.get("project", "")
+        try:
+            extract = research_extract.make_extract(db.session, current_app.config, project,
+                                                    grounds="research_consent")
+        except research_extract.UnknownProject:
+            abort(404)
+        return Response(extract.content, mimetype="application/zip", headers={
+            "Content-Disposition": f"attachment; filename=research-{extract.extract_id}.zip"})
+    return render_template("reports/research.html", projects=projects, form=form,
+                           columns=research_extract.COLUMNS)

@@ -106,6 +106,8 @@ EXPECTED = {
                            403),
     "reports.download": ("GET", "/reports/nokkeltall.csv", {"anonymous": LOGIN,
                                                            "coordinator": 200}, 403),
+    "reports.research": ("GET", "/reports/research", {"anonymous": LOGIN, "privacy_officer": 200},
+                         403),
 }
 
 
