@@ -9,7 +9,8 @@ In the period [from, to]:
   followed  started on or before ``to`` and not ended before ``from``;
   started   started in the period;      closed  ended in the period;
   active    followed and not ended by ``to`` (followed = active + closed).
-Outcomes dated up to ``to`` count; "first" and "latest" are per case by date.
+Outcomes dated up to ``to`` count; "first" and "latest" are per case by date (on one date,
+by code).
 Checkpoints count when they fall due in the period.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select, true
+from sqlalchemy import String, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from caseapp.cases.models import Case
@@ -108,59 +109,72 @@ def _followed_and_started(session: Session, f: Filters, counts: Counts) -> None:
         counts.started[(key, bool(minority))] += int(started or 0)
 
 
-def _ranked_outcomes(f: Filters):
-    """Each outcome up to ``to`` with its rank from the first and from the latest in its case."""
-    first = func.row_number().over(partition_by=Outcome.case_id,
-                                   order_by=(Outcome.occurred_on, Outcome.recorded_at, Outcome.id))
-    latest = func.row_number().over(
-        partition_by=Outcome.case_id,
-        order_by=(Outcome.occurred_on.desc(), Outcome.recorded_at.desc(), Outcome.id.desc()))
-    return select(Outcome.case_id, Outcome.code, Outcome.occurred_on,
-                  first.label("first"), latest.label("latest")).where(
-        Outcome.occurred_on <= f.date_to).subquery()
+def _per_case_outcomes(f: Filters):
+    """One row per case with outcomes up to ``to``: the first and latest as "date|code" keys
+    (plain aggregates, no window: ties on one date go by code) and the first date."""
+    key = func.cast(Outcome.occurred_on, String) + literal("|") + Outcome.code
+    return select(Outcome.case_id.label("case_id"), func.min(key).label("first_key"),
+                  func.max(key).label("latest_key"),
+                  func.min(Outcome.occurred_on).label("first_on")).where(
+        Outcome.occurred_on <= f.date_to).group_by(Outcome.case_id).subquery()
 
 
 def _outcomes(session: Session, f: Filters, counts: Counts) -> None:
-    ranked = _ranked_outcomes(f)
+    """First and latest outcome per track, and the days to the first, in one statement: the
+    joined per-case rows are a CTE that both groupings read (materialised once)."""
+    per_case = _per_case_outcomes(f)
+    rows = _scope(_with_participants(select(
+        Case.programme, Case.track,
+        func.substr(per_case.c.first_key, 12).label("first"),  # after "YYYY-MM-DD|"
+        func.substr(per_case.c.latest_key, 12).label("latest"),
+        _days_between(session, Case.started_on, per_case.c.first_on).label("days"),
+    ).select_from(Case).join(per_case, per_case.c.case_id == Case.id), f).where(_followed(f)),
+        f).cte("case_outcomes")
+    codes = select(literal("codes").label("kind"), rows.c.programme, rows.c.track, rows.c.first,
+                   rows.c.latest, literal(0).label("days"), func.count().label("n")).group_by(
+        rows.c.programme, rows.c.track, rows.c.first, rows.c.latest)
+    days = select(literal("days"), rows.c.programme, rows.c.track, literal(""), literal(""),
+                  rows.c.days, func.count()).group_by(rows.c.programme, rows.c.track, rows.c.days)
+    for kind, programme, track, first, latest, d, n in session.execute(union_all(codes, days)):
+        if kind == "codes":
+            counts.first_outcome[((programme, track), first)] += n
+            counts.latest_outcome[((programme, track), latest)] += n
+        else:
+            counts.days_to_first.setdefault((programme, track), Counter())[int(d)] += n
 
-    def grouped(*columns, where):
-        query = select(Case.programme, Case.track, *columns, func.count()).select_from(Case).join(
-            ranked, ranked.c.case_id == Case.id).join(
-            Participant, Participant.id == Case.participant_id).where(_followed(f), where)
-        return session.execute(_scope(query, f).group_by(Case.programme, Case.track, *columns))
 
-    for programme, track, code, n in grouped(ranked.c.code, where=ranked.c.first == 1):
-        counts.first_outcome[((programme, track), code)] += n
-    for programme, track, code, n in grouped(ranked.c.code, where=ranked.c.latest == 1):
-        counts.latest_outcome[((programme, track), code)] += n
-    days = _days_between(session, Case.started_on, ranked.c.occurred_on).label("days")
-    for programme, track, d, n in grouped(days, where=ranked.c.first == 1):
-        counts.days_to_first.setdefault((programme, track), Counter())[int(d)] += n
+def _with_participants(query, f: Filters):
+    """Join participants only when the filter needs their minority-language background."""
+    if f.minority is None:
+        return query
+    return query.join(Participant, Participant.id == Case.participant_id)
 
 
 def _checkpoints(session: Session, f: Filters, counts: Counts) -> None:
     answer = case((Checkpoint.answered_at.is_(None), literal(OPEN)),
                   (Checkpoint.still_active.is_(True), literal(YES)), else_=literal(NO))
-    query = _scope(select(Checkpoint.months, answer.label("answer"), func.count()).select_from(
-        Checkpoint).join(Case, Case.id == Checkpoint.case_id).join(
-        Participant, Participant.id == Case.participant_id).where(
+    query = _scope(_with_participants(select(
+        Checkpoint.months, answer.label("answer"), func.count()).select_from(Checkpoint).join(
+        Case, Case.id == Checkpoint.case_id), f).where(
         Checkpoint.due_on >= f.date_from, Checkpoint.due_on <= f.date_to), f)
     for months, value, n in session.execute(query.group_by(Checkpoint.months, answer)):
         counts.checkpoints[(months, value)] += n
 
 
 def _funnel(session: Session, f: Filters, counts: Counts) -> None:
-    """Cases started in the period, by the furthest stage reached."""
-    has_plan = exists().where(Plan.case_id == Case.id)
-    has_outcome = exists().where(Outcome.case_id == Case.id, Outcome.occurred_on <= f.date_to)
-    stays = exists().where(Checkpoint.case_id == Case.id, Checkpoint.months == 12,
-                           Checkpoint.still_active.is_(True))
-    stage = case((and_(has_plan, has_outcome, stays), literal(3)),
+    """Cases started in the period, by the furthest stage reached (outer joins, not EXISTS per
+    row, so the database can hash them)."""
+    outcome = select(Outcome.case_id).where(Outcome.occurred_on <= f.date_to).distinct().subquery()
+    stays = select(Checkpoint.case_id).where(Checkpoint.months == 12,
+                                             Checkpoint.still_active.is_(True)).distinct().subquery()
+    has_plan, has_outcome = Plan.case_id.is_not(None), outcome.c.case_id.is_not(None)
+    stage = case((and_(has_plan, has_outcome, stays.c.case_id.is_not(None)), literal(3)),
                  (and_(has_plan, has_outcome), literal(2)), (has_plan, literal(1)),
-                 else_=literal(0))
-    inner = _scope(select(stage.label("stage")).select_from(Case).join(
-        Participant, Participant.id == Case.participant_id).where(_started(f), true()), f).subquery()
-    for reached, n in session.execute(select(inner.c.stage, func.count()).group_by(inner.c.stage)):
+                 else_=literal(0)).label("stage")
+    query = _scope(_with_participants(select(stage, func.count()).select_from(Case), f).outerjoin(
+        Plan, Plan.case_id == Case.id).outerjoin(outcome, outcome.c.case_id == Case.id).outerjoin(
+        stays, stays.c.case_id == Case.id).where(_started(f)), f).group_by(stage)
+    for reached, n in session.execute(query):
         counts.funnel[FUNNEL[int(reached)]] += n
 
 
