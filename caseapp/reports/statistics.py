@@ -35,7 +35,7 @@ Track = tuple[str, str]  # (programme, track)
 class Filters:
     date_from: date
     date_to: date
-    unit_ids: tuple[uuid.UUID, ...] = ()  # empty: every unit (commands only)
+    unit_ids: tuple[uuid.UUID, ...] = ()  # only these units (none given: nothing counts)
     programme: str | None = None
     track: str | None = None
     minority: bool | None = None  # only (not) minority-language background
@@ -59,8 +59,7 @@ FUNNEL = ("started", "plan", "outcome", "stays")  # each stage needs the one bef
 
 def _scope(query, f: Filters):
     """Restrict a query over ``Case`` (joined with ``Participant``) to the filters."""
-    if f.unit_ids:
-        query = query.where(Case.unit_id.in_(f.unit_ids))
+    query = query.where(Case.unit_id.in_(f.unit_ids))  # an empty list matches nothing
     if f.programme:
         query = query.where(Case.programme == f.programme)
     if f.track:

@@ -66,12 +66,6 @@ class Report:
                 (_l("Active at the end of the period"), followed.text(rows, 0)),
                 (_l("Closed in the period"), followed.text(rows, 1))]
 
-    @property
-    def any_suppressed(self) -> bool:
-        marks = [v for _label, v in self.medians + self.funnel + self.shares]
-        return any(t.suppressed for t in self.tables.values()) or bool(
-            {PRIMARY, SECONDARY} & set(marks))
-
 
 def tracks_in_scope(f: stats.Filters) -> list[stats.Track]:
     programmes = [f.programme] if f.programme else [p.value for p in Programme]

@@ -135,8 +135,16 @@ def test_the_page_shows_suppressed_figures_only(world, client, login):
     text = response.text
     assert "&lt;5" in text
     assert 'role="img"' in text and "<title id=\"chart-outcomes-title\">" in text
-    # 3 health participants without minority-language background: never shown as 3
-    assert ">3<" not in text
+    # 3 health participants without minority-language background, 3 first outcomes MFY,
+    # 2 first outcomes education last year: never shown as such, not even in a chart
+    assert ">3<" not in text and ">2<" not in text
+    from bs4 import BeautifulSoup
+
+    chart = BeautifulSoup(text, "html.parser").find("svg", attrs={"aria-labelledby": lambda v: v and "outcomes" in v})
+    labels = [t.get_text() for t in chart.find_all("text")]
+    mfy = labels.index("Modulstrukturert opplæring (MFY)")
+    assert labels[mfy + 1] == "<5"
+    assert len(chart.find_all("rect")) == sum(1 for v in labels[1::2] if v.isdigit() and v != "0")
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.generate")).one()
     assert event.actor_id == world["coordinator"].id and event.details["format"] == "page"
     assert event.details["units"] == [str(world["unit"].id)]
@@ -177,3 +185,9 @@ def test_every_format_suppresses_and_is_audited(world, client, login):
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.generate")
                                 .order_by(AuditEvent.seq)).all()
     assert [e.details["format"] for e in events] == ["csv", "xlsx", "pdf"]
+
+
+def test_a_coordinator_without_units_sees_no_ones_figures(world, factory, client, login):
+    response = page(client, login, factory.user("coordinator"))
+    assert response.status_code == 200
+    assert '<dd id="key-1">0</dd>' in response.text and '<dd id="key-2">0</dd>' in response.text
