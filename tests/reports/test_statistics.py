@@ -122,6 +122,11 @@ def test_published_tables_hide_small_counts_and_their_partners(world, app):
     assert [funnel.text(0, c) for c in range(5)] == ["9", "<5", "<5", "5", "19"]
     # a stage that sums a hidden cell is hidden too
     assert [v for _label, v in report.funnel] == ["19", ":", ":", "5"]
+    # the five 12-month checkpoints due in the period all answered "in work or education"
+    assert report.shares == [(3, "–"), (6, "–"), (12, "100 %")]
+    medians = dict((str(label), value) for label, value in report.medians)
+    assert medians["Arbeidsleder – Helse og omsorg"] == "33"
+    assert medians["Arbeidsleder – Bygg og vedlikehold"] == "92"
 
 
 def page(client, login, user, **params):
@@ -191,3 +196,34 @@ def test_a_coordinator_without_units_sees_no_ones_figures(world, factory, client
     response = page(client, login, factory.user("coordinator"))
     assert response.status_code == 200
     assert '<dd id="key-1">0</dd>' in response.text and '<dd id="key-2">0</dd>' in response.text
+
+
+def test_cost_figures_come_from_the_configured_inputs(world, client, login):
+    import re
+
+    text = page(client, login, world["coordinator"]).text
+    # NOK 850,000 a year / (20 people × 12 months) = 3,542 per person-month; AFT 20,975
+    assert re.search(r"<td>Arbeidsleder</td><td class=\"num\">850\s000</td><td class=\"num\">20</td>"
+                     r"<td class=\"num\">3\s542</td>", text)
+    assert re.search(r"<td>AFT</td><td class=\"num\"></td><td class=\"num\"></td>"
+                     r"<td class=\"num\">20\s975</td>", text)
+
+
+def test_the_command_writes_csv_and_refuses_an_unknown_unit(app, world, tmp_path):
+    from caseapp.reports.cli import report_command
+
+    out = tmp_path / "n.csv"
+    runner = app.test_cli_runner()
+    result = runner.invoke(report_command, ["--from", "2026-01-01", "--to", "2026-10-31",
+                                            "--format", "csv", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(out.read_text("utf-8-sig")), delimiter=";"))
+    started = rows.index(["Startet i perioden, etter minoritetsspråklig bakgrunn"])
+    # every unit: the other unit's 6 painting cases count too (no one's own caseload here)
+    assert next(r for r in rows[started:] if r[0] == "Sum") == ["Sum", "9", "16", "25"]
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.generate")).one()
+    assert event.actor_id is None and event.grounds == "scheduled_report"
+    refused = runner.invoke(report_command, ["--from", "2026-01-01", "--to", "2026-10-31",
+                                             "--unit", "nope", "--format", "pdf", "--out",
+                                             str(tmp_path / "x.pdf")])
+    assert refused.exit_code != 0 and not (tmp_path / "x.pdf").exists()
