@@ -70,17 +70,22 @@ def participants_with_basis(session: Session, participant_ids, purpose: Purpose 
     """Which of ``participant_ids`` have a valid basis for ``purpose`` at ``at`` (one query).
 
     Not for sharing, which is checked per receiving organisation by ``require``."""
-    purpose = Purpose(purpose)
-    at = at or now()
     ids = list(participant_ids)
     if not ids:
         return set()
-    query = select(ConsentRecord.participant_id).where(
-        ConsentRecord.participant_id.in_(ids), ConsentRecord.purpose == purpose.value,
-        ConsentRecord.valid_from <= at,
+    query = with_basis_query(purpose, at).where(ConsentRecord.participant_id.in_(ids))
+    return set(session.scalars(query))
+
+
+def with_basis_query(purpose: Purpose | str, at: datetime | None = None):
+    """A ``SELECT`` of the participant ids with a valid basis for ``purpose`` at ``at``: for
+    use as a subquery over many people (not for sharing; see ``participants_with_basis``)."""
+    purpose = Purpose(purpose)
+    at = at or now()
+    return select(ConsentRecord.participant_id).where(
+        ConsentRecord.purpose == purpose.value, ConsentRecord.valid_from <= at,
         or_(ConsentRecord.valid_until.is_(None), ConsentRecord.valid_until > at),
         or_(ConsentRecord.withdrawn_at.is_(None), ConsentRecord.withdrawn_at > at))
-    return set(session.scalars(query))
 
 
 def require(session: Session, participant_id: uuid.UUID, purpose: Purpose | str, *,

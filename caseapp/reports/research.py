@@ -30,8 +30,9 @@ from caseapp.clock import now
 from caseapp.outcomes.models import Checkpoint, Outcome
 from caseapp.participants.models import Participant
 from caseapp.reports.cells import safe_cell
+from consent.models import ConsentRecord
 from consent.purposes import Purpose
-from consent.services import participants_with_basis
+from consent.services import with_basis_query
 
 # column -> (description, type). The only columns a project can ask for.
 COLUMNS = {
@@ -79,11 +80,11 @@ def project_settings(config, project: str) -> dict:
     return {"title": settings.get("title", project), "columns": columns}
 
 
-def _rows(session: Session, participant_ids: set[uuid.UUID]) -> list[dict]:
-    """One row per case of the included participants, from plain columns only."""
-    if not participant_ids:
+def _rows(session: Session, ids) -> list[dict]:
+    """One row per case of the included participants (``ids``: a subquery of their ids), from
+    plain columns only."""
+    if ids is None:
         return []
-    ids = list(participant_ids)
     first = func.row_number().over(partition_by=Outcome.case_id,
                                    order_by=(Outcome.occurred_on, Outcome.recorded_at))
     latest = func.row_number().over(partition_by=Outcome.case_id,
@@ -121,9 +122,10 @@ def make_extract(session: Session, config, project: str, *, actor=None,
                  grounds: str = "research_consent") -> Extract:
     settings = project_settings(config, project)
     at = now()
-    candidates = set(session.scalars(select(Case.participant_id).distinct()))
-    included = participants_with_basis(session, candidates, Purpose.RESEARCH, at)
-    rows = _rows(session, included)
+    consented = with_basis_query(Purpose.RESEARCH, at).where(
+        ConsentRecord.participant_id.in_(select(Case.participant_id)))
+    included = set(session.scalars(consented.distinct()))
+    rows = _rows(session, consented.scalar_subquery() if included else None)
     salt = secrets.token_bytes(32)  # fresh per extract, never stored
     columns = ["pseudonym"] + settings["columns"]
     out = io.StringIO()
