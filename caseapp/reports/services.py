@@ -37,10 +37,10 @@ def units_in_scope(session: Session, user, unit_id: str | None) -> list[Unit]:
         try:
             wanted = uuid.UUID(str(unit_id))
         except ValueError:
-            raise OutOfScope(unit_id) from None
+            raise OutOfScope(None) from None  # not an id: nothing of it goes to the log
         units = [u for u in units if u.id == wanted]
         if not units:
-            raise OutOfScope(unit_id)
+            raise OutOfScope(str(wanted))
     return units
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from caseapp.clock import local_now
 from caseapp.extensions import db
+from audit.services import DENIED, record_now
 from caseapp.auth.forms import PostForm
 from caseapp.reports import nokkeltall, services
 from caseapp.reports import research as research_extract
@@ -22,7 +23,9 @@ def _report_for_request():
     """(report or None, form, error): the user's units only; another unit is not found."""
     try:
         units = services.units_in_scope(db.session, current_user, request.args.get("unit"))
-    except services.OutOfScope:
+    except services.OutOfScope as exc:
+        record_now("access.denied", object_type="unit", object_id=exc.args[0], outcome=DENIED,
+                   details={"permission": Perm.REPORTS_VIEW.value})
         abort(404)
     form = StatisticsForm(request.args)
     form.fill_choices(services.units_in_scope(db.session, current_user, None))

@@ -158,6 +158,10 @@ def test_the_page_shows_suppressed_figures_only(world, client, login):
 def test_another_units_figures_are_not_found(world, client, login):
     response = page(client, login, world["coordinator"], unit=str(world["other"].id))
     assert response.status_code == 404
+    denied = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied")).one()
+    assert denied.object_id == str(world["other"].id) and denied.actor_id == world["coordinator"].id
+    assert not db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "report.generate")).all()
     assert client.get("/reports/nokkeltall.csv", query_string={
         **PERIOD, "unit": str(world["other"].id)}).status_code == 404
 
