@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import String, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Integer, String, and_, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from caseapp.cases.models import Case
@@ -80,7 +80,7 @@ def _started(f: Filters):
 
 def _days_between(session: Session, start, end):
     if session.get_bind().dialect.name == "sqlite":
-        return func.cast(func.julianday(end) - func.julianday(start), Participant.birth_year.type)
+        return cast(func.julianday(end) - func.julianday(start), Integer)
     return end - start  # PostgreSQL: date - date is a whole number of days
 
 
@@ -111,7 +111,7 @@ def _followed_and_started(session: Session, f: Filters, counts: Counts) -> None:
 def _per_case_outcomes(f: Filters):
     """One row per case with outcomes up to ``to``: the first and latest as "date|code" keys
     (plain aggregates, no window: ties on one date go by code) and the first date."""
-    key = func.cast(Outcome.occurred_on, String) + literal("|") + Outcome.code
+    key = cast(Outcome.occurred_on, String) + literal("|") + Outcome.code
     return select(Outcome.case_id.label("case_id"), func.min(key).label("first_key"),
                   func.max(key).label("latest_key"),
                   func.min(Outcome.occurred_on).label("first_on")).where(
