@@ -12,7 +12,8 @@ from markupsafe import Markup
 
 from caseapp.reports.tables import Report
 
-WIDTH, LABEL_WIDTH, BAR_HEIGHT, GAP = 640, 250, 22, 8
+WIDTH, LABEL_WIDTH, BAR_HEIGHT, GAP = 720, 350, 22, 8
+LABEL_CHARS = 46  # longer labels are cut (the full label is in the table alternative)
 
 
 @dataclass
@@ -68,7 +69,7 @@ def svg(chart: Chart) -> Markup:
         y = GAP + i * (BAR_HEIGHT + GAP)
         middle = y + BAR_HEIGHT / 2 + 5
         parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{middle}" text-anchor="end" '
-                     f'font-size="13">{escape(bar.label[:40])}</text>')
+                     f'font-size="13">{escape(bar.label[:LABEL_CHARS])}</text>')
         length = chart.length(bar)
         if bar.value:
             parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" '
@@ -88,7 +89,7 @@ def drawing(chart: Chart):
     d = Drawing(WIDTH * scale, chart.height * scale)
     for i, bar in enumerate(chart.bars):
         y = (chart.height - GAP - (i + 1) * (BAR_HEIGHT + GAP) + GAP) * scale
-        d.add(String((LABEL_WIDTH - 8) * scale, y + 5, bar.label[:40], fontSize=8,
+        d.add(String((LABEL_WIDTH - 8) * scale, y + 5, bar.label[:LABEL_CHARS], fontSize=8,
                      textAnchor="end"))
         length = chart.length(bar) * scale
         if bar.value:
