@@ -120,6 +120,9 @@ def build(counts: stats.Counts, f: stats.Filters, units: list, generated_at: dat
                   "latest_outcome": (n_codes, n_tracks), "units": (n_units, 2)})
     links += [{"followed": (n_tracks, s), "units": (n_units, s)} for s in (0, 1)]
     links.append({"started": (n_tracks, 2), "funnel": (1, 4)})
+    # "No outcome yet" is the same row in the first- and the latest-outcome table
+    links += [{"first_outcome": (n_codes - 1, i), "latest_outcome": (n_codes - 1, i)}
+              for i in range(n_tracks + 1)]
     suppressed = suppress_linked(raw, links)
 
     status_columns = [_l("Active at the end"), _l("Closed in the period")]

@@ -231,3 +231,15 @@ def test_the_command_writes_csv_and_refuses_an_unknown_unit(app, world, tmp_path
                                              "--unit", "nope", "--format", "pdf", "--out",
                                              str(tmp_path / "x.pdf")])
     assert refused.exit_code != 0 and not (tmp_path / "x.pdf").exists()
+
+
+def test_the_no_outcome_row_is_hidden_alike_in_both_outcome_tables(world, app):
+    units = units_in_scope(db.session, world["coordinator"], None)
+    f = statistics.Filters(date(2026, 1, 1), date(2026, 10, 31), tuple(u.id for u in units))
+    report = build(statistics.compute(db.session, f), f, units, datetime(2026, 11, 2))
+    first, latest = report.tables["first_outcome"], report.tables["latest_outcome"]
+    none = len(first.rows) - 1
+    assert str(first.rows[none]) == str(latest.rows[none]) == "Ikke resultat ennå"
+    for c in range(len(first.columns) + 1):
+        assert ((none, c) in first.table.hidden) == ((none, c) in latest.table.hidden)
+        assert first.text(none, c) == latest.text(none, c)
