@@ -243,3 +243,16 @@ def test_the_no_outcome_row_is_hidden_alike_in_both_outcome_tables(world, app):
     for c in range(len(first.columns) + 1):
         assert ((none, c) in first.table.hidden) == ((none, c) in latest.table.hidden)
         assert first.text(none, c) == latest.text(none, c)
+
+
+def test_figures_are_counted_without_opening_any_encrypted_value(world, app):
+    from flask import g
+
+    units = units_in_scope(db.session, world["coordinator"], None)
+    f = statistics.Filters(date(2026, 1, 1), date(2026, 10, 31), tuple(u.id for u in units))
+    db.session.expunge_all()
+    with app.test_request_context():
+        g.pop("_caseapp_deks", None)  # the keys the fixture used to write its people
+        build(statistics.compute(db.session, f), f, units, datetime(2026, 11, 2))
+        deks = g.get("_caseapp_deks") or {"by_id": {}, "current": {}}
+        assert not deks["by_id"] and not deks["current"]  # no data key was unwrapped
