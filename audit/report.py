@@ -41,12 +41,14 @@ ACTIONS = {
     "consent.grant": _l("Registered a consent from you"),
     "consent.withdraw": _l("Registered that you withdrew a consent"),
     "audit.access_report": _l("Made a report like this one"),
+    "research.extract": _l("Included you, without your name, in an extract for research"),
 }
 GROUNDS = {
     "own_caseload": _l("Follows you up"),
     "coordinator_review": _l("Leader who reviews the cases in the unit"),
     "break_glass": _l("Emergency access with a written reason"),
     "privacy_oversight": _l("The privacy officer's control"),
+    "research_consent": _l("Your consent to research"),
 }
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from audit.models import AuditEvent
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case
+from caseapp.reports.cells import safe_cell
 
 FLAGS = ("break_glass", "outside_caseload", "unusual_hours", "bulk")
 BREAK_GLASS = "break_glass"
@@ -170,13 +171,11 @@ def _bulk_events(session: Session, events: list[AuditEvent], rules: Rules) -> se
 CSV_COLUMNS = ("seq", "time_utc", "actor", "actor_id", "actor_roles", "actor_units", "action",
                "object_type", "object_id", "subject_id", "categories", "grounds", "outcome",
                "flags", "request_id", "ip")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value) -> str:
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """A cell a spreadsheet will not run (``caseapp.reports.cells``), always as text."""
+    return str(safe_cell(value))
 
 
 def to_csv(result: Result) -> str:

@@ -159,10 +159,11 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.plans.views import bp as plans_bp
     from caseapp.transitions.views import bp as transitions_bp
     from consent.views import bp as consent_bp
+    from caseapp.reports.views import bp as reports_bp
 
     for blueprint in (main_bp, auth_bp, participants_bp, cases_bp, plans_bp, contacts_bp,
                       transitions_bp, outcomes_bp, handovers_bp, caseload_bp, consent_bp,
-                      audit_bp, breakglass_bp, admin_bp):
+                      audit_bp, breakglass_bp, admin_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -319,6 +319,10 @@ def _register_area_commands() -> None:
     cli.add_command(restore_command)
     keys_group.add_command(keys_backup_command)
     keys_group.add_command(keys_restore_command)
+    from caseapp.reports.cli import report_command, research_extract_command
+
+    cli.add_command(report_command)
+    cli.add_command(research_extract_command)
 
 
 _register_area_commands()

@@ -98,6 +98,15 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_CASELOAD_MAX_WORK_LEADER": 20,
     "CASEAPP_CASELOAD_MAX_YOUTH_MENTOR": 16,
     "CASEAPP_CASELOAD_PAGE_SIZE": 50,
+    # Nøkkeltall cost figures (caseapp/reports/costs.py): per programme the yearly cost of one
+    # worker and how many people one worker follows a year; a comparison per person-month.
+    # Defaults from the source report: a work leader NOK 850,000 / 20 people; AFT NOK 20,975.
+    "CASEAPP_REPORT_COSTS": {"programmes": {"work_leader": {"annual_cost": 850000,
+                                                            "persons_per_year": 20}},
+                             "comparison": {"label": "AFT", "per_person_month": 20975}},
+    # Research extracts (caseapp/reports/research.py): project code -> {"title": …, "columns":
+    # [names from research.COLUMNS]}. Only configured projects can be extracted.
+    "CASEAPP_RESEARCH_PROJECTS": {},
 }
 
 # Keys a deployment may set, with the type each must have.

@@ -74,9 +74,14 @@ def participants_with_basis(session: Session, participant_ids, purpose: Purpose 
     ids = list(participant_ids)
     if not ids:
         return set()
-    query = select(ConsentRecord.participant_id).where(
-        ConsentRecord.participant_id.in_(ids), *basis_conditions(purpose, at or now()))
+    query = with_basis_query(purpose, at).where(ConsentRecord.participant_id.in_(ids))
     return set(session.scalars(query))
+
+
+def with_basis_query(purpose: Purpose | str, at: datetime | None = None):
+    """A ``SELECT`` of the participant ids with a valid basis for ``purpose`` at ``at``: for
+    use as a subquery over many people (not for sharing; see ``participants_with_basis``)."""
+    return select(ConsentRecord.participant_id).where(*basis_conditions(purpose, at or now()))
 
 
 def basis_conditions(purpose: Purpose | str, at: datetime) -> tuple:

@@ -30,6 +30,8 @@ class Perm(StrEnum):
     UNITS_VIEW = "units.view"
     CONSENT_MANAGE = "consent.manage"  # record, withdraw, print receipts (object: participant)
     CONSENT_OVERVIEW = "consent.overview"  # expiring/missing consents (metadata)
+    REPORTS_VIEW = "reports.view"  # outcome statistics and Nøkkeltall for own units (suppressed)
+    RESEARCH_EXTRACT = "reports.research_extract"  # pseudonymised extract, research consent only
 
 
 def lookup(name: str | Perm) -> Perm:

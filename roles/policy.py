@@ -225,6 +225,13 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.COORDINATOR: _any_user("coordinator_review"),
         Role.PRIVACY_OFFICER: _any_user("privacy_oversight"),
     },
+    # Figures leave a worker's own caseload only suppressed, and only to the units' coordinator.
+    Perm.REPORTS_VIEW: {
+        Role.COORDINATOR: _any_user("coordinator_review"),
+        Role.ADMIN: _never,  # no figures about young people
+    },
+    # The privacy officer hands pseudonymised extracts to a configured research project.
+    Perm.RESEARCH_EXTRACT: {Role.PRIVACY_OFFICER: _any_user("research_consent")},
 }
 
 missing = set(Perm) - set(POLICY)

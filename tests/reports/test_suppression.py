@@ -4,7 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caseapp.reports.suppression import PRIMARY, SECONDARY, feasible_ranges, suppress
+from caseapp.reports.suppression import (PRIMARY, SECONDARY, SuppressedTable, feasible_ranges,
+                                         suppress)
 
 
 def test_small_counts_are_shown_as_under_five():
@@ -58,3 +59,73 @@ def test_no_suppressed_entry_can_be_derived(counts):
 def test_a_table_too_small_to_publish_is_withheld():
     table = suppress([[1, 1], [1, 1]])
     assert table.withheld and table.cell(2, 2) == SECONDARY
+
+
+# --- An independent check: enumerate every table an outsider could believe in -----------------
+
+def consistent_values(table, cap):
+    """For each hidden entry, every value it takes in some table of whole numbers that agrees
+    with everything published (brute force, no linear programming): interior cells from 0 to
+    ``cap``, "<5" entries from 1 to 4. None when the search would be too large."""
+    import itertools
+
+    rows, cols = table.shape
+    hidden_cells = [(r, c) for r in range(rows) for c in range(cols) if (r, c) in table.hidden]
+
+    def known(entry):
+        return None if entry in table.hidden else table.value(entry)
+
+    ranges = []
+    for r, c in hidden_cells:
+        top = min(v for v in (known((r, cols)), known((rows, c)), cap) if v is not None)
+        ranges.append(range(1, min(top, 4) + 1) if (r, c) in table.primary else range(0, top + 1))
+    size = 1
+    for values in ranges:
+        size *= len(values)
+    if size > 200_000:
+        return None
+    seen = {entry: set() for entry in table.hidden}
+    for guess in itertools.product(*ranges):
+        grid = [row[:] for row in table.counts]
+        for (r, c), v in zip(hidden_cells, guess):
+            grid[r][c] = v
+        candidate = SuppressedTable(grid)
+        entries = [(r, c) for r in range(rows + 1) for c in range(cols + 1)]
+        if any(candidate.value(e) != table.value(e) for e in entries if e not in table.hidden):
+            continue
+        if any(not 0 < candidate.value(e) < 5 for e in table.primary):
+            continue
+        for entry in table.hidden:
+            seen[entry].add(candidate.value(entry))
+    return seen
+
+
+small_tables = st.integers(1, 3).flatmap(lambda rows: st.integers(1, 3).flatmap(
+    lambda cols: st.lists(st.lists(st.integers(0, 7), min_size=cols, max_size=cols),
+                          min_size=rows, max_size=rows)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_tables)
+def test_no_hidden_entry_has_only_one_possible_value_by_enumeration(counts):
+    table = suppress(counts)
+    if table.withheld or not table.hidden:
+        return
+    values = consistent_values(table, cap=sum(map(sum, counts)) + 4)
+    if values is None:
+        return
+    for entry, possible in values.items():
+        assert table.value(entry) in possible
+        assert len(possible) >= 2, f"{entry} of {counts} is always {possible}"
+
+
+def test_linked_tables_hide_a_shared_figure_everywhere():
+    from caseapp.reports.suppression import suppress_linked
+
+    # The 6 beside a "<5" is hidden in table a; table b shows the same figure (its first cell),
+    # where nothing small would hide it: it must be hidden there too, with a partner.
+    result = suppress_linked({"a": [[3, 6], [8, 9]], "b": [[6, 20]]}, [{"a": (0, 1), "b": (0, 0)}])
+    assert (0, 1) in result["a"].hidden
+    assert result["b"].cell(0, 0) == SECONDARY
+    for entry, (low, high) in feasible_ranges(result["b"]).items():
+        assert high > low, entry

@@ -106,6 +106,13 @@ EXPECTED = {
     # h-sec: the world's consent has no evidence file, so those who may see it get 404 too
     # (the download itself: tests/consent/test_evidence_file.py).
     "consent.evidence": ("GET", "/consent/{consent}/evidence", {"anonymous": LOGIN}, 404),
+    # statistics (issue 7): coordinators, for their own units
+    "reports.statistics": ("GET", "/reports/statistics", {"anonymous": LOGIN, "coordinator": 200},
+                           403),
+    "reports.download": ("GET", "/reports/nokkeltall.csv", {"anonymous": LOGIN,
+                                                           "coordinator": 200}, 403),
+    "reports.research": ("GET", "/reports/research", {"anonymous": LOGIN, "privacy_officer": 200},
+                         403),
 }
 
 

@@ -1,0 +1,215 @@
+"""The "Nøkkeltall" report as PDF (reportlab), CSV and XLSX: the same published tables.
+
+Every figure comes from ``Report`` as published text (suppressed); CSV and XLSX cells go
+through ``caseapp.reports.cells.safe_cell``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from xml.sax.saxutils import escape
+
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
+                                Table, TableStyle)
+
+from caseapp.cases.models import LABELS
+from caseapp.reports.cells import safe_cell
+from caseapp.reports.charts import charts, drawing
+from caseapp.reports.suppression import PRIMARY, SECONDARY, THRESHOLD
+from caseapp.reports.tables import Published, Report
+
+MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def suppression_note() -> str:
+    return _("Counts from 1 to %(limit)d are shown as %(primary)s. Where a hidden count could "
+             "be worked out from the totals, other figures are hidden too and shown as "
+             "%(secondary)s. Figures are counted per follow-up course (case).",
+             limit=THRESHOLD - 1, primary=PRIMARY, secondary=SECONDARY)
+
+
+def period_text(report: Report) -> str:
+    f = report.filters
+    return _("%(start)s to %(end)s", start=format_date(f.date_from, "long"),
+             end=format_date(f.date_to, "long"))
+
+
+def filter_texts(report: Report) -> list[str]:
+    f = report.filters
+    texts = []
+    if f.programme:
+        texts.append(_("Programme: %(name)s", name=LABELS.get(f.programme, f.programme)))
+    if f.track:
+        texts.append(_("Track: %(name)s", name=LABELS.get(f.track, f.track)))
+    if f.minority is not None:
+        texts.append(_("Minority-language background only") if f.minority
+                     else _("Without minority-language background only"))
+    return texts
+
+
+def cost_rows(report: Report) -> list[list[str]]:
+    rows = [[str(LABELS.get(c.programme, c.programme)), format_decimal(c.annual_cost, "#,##0"),
+             format_decimal(c.persons_per_year, "#,##0"),
+             format_decimal(c.per_person_month, "#,##0")] for c in report.costs]
+    if report.comparison:
+        rows.append([str(report.comparison.get("label", "")), "", "",
+                     format_decimal(report.comparison["per_person_month"], "#,##0")])
+    return rows
+
+
+def cost_header() -> list[str]:
+    return [_("Programme"), _("Cost per worker per year (NOK)"),
+            _("People followed per worker per year"), _("Cost per person-month (NOK)")]
+
+
+def _table_rows(table: Published) -> list[list[str]]:
+    header = [""] + [str(c) for c in table.columns] + [str(_("Total"))]
+    grid = table.grid()
+    body = [[str(label)] + grid[r] for r, label in enumerate(table.rows)]
+    return [header] + body + [[str(_("Total"))] + grid[len(table.rows)]]
+
+
+def _extra_rows(report: Report) -> list[tuple[str, list[list[str]]]]:
+    """The derived figures (medians, shares, funnel, key figures, costs) as small tables."""
+    return [
+        (_("Key figures"), [[str(label), value] for label, value in report.key_figures()]),
+        (_("From start to lasting work or education"),
+         [[str(label), value] for label, value in report.funnel]),
+        (_("Share in work or education at the checkpoints"),
+         [[_("%(months)s months", months=m), value] for m, value in report.shares]),
+        (_("Median days from start to first outcome"),
+         [[str(label), value] for label, value in report.medians]),
+        (_("Costs"), [cost_header()] + cost_rows(report)),
+    ]
+
+
+def render(report: Report, kind: str, organisation: str) -> bytes:
+    """The report as ``kind`` (pdf, csv or xlsx)."""
+    if kind == "pdf":
+        return to_pdf(report, organisation)
+    return to_csv(report) if kind == "csv" else to_xlsx(report)
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+def to_csv(report: Report) -> bytes:
+    """All tables one after another (title line, header, rows, blank line), semicolon-separated
+    as Norwegian spreadsheets expect, UTF-8 with BOM."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+
+    def write(row):
+        writer.writerow([safe_cell(v) for v in row])
+
+    write([_("Nøkkeltall"), period_text(report)])
+    write([_("Units"), "; ".join(u.display_name for u in report.units)])
+    write([_("Generated"), format_datetime(report.generated_at, "short")])
+    write([suppression_note()])
+    writer.writerow([])
+    for title, rows in _extra_rows(report):
+        write([title])
+        for row in rows:
+            write(row)
+        writer.writerow([])
+    for table in report.tables.values():
+        write([str(table.title)])
+        for row in _table_rows(table):
+            write(row)
+        writer.writerow([])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- XLSX --------------------------------------------------------------------------------------
+
+def to_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Summary")[:31]
+    bold = Font(bold=True)
+
+    def put(ws, row):
+        ws.append([_number_or_text(v) for v in row])
+
+    put(sheet, [_("Nøkkeltall"), period_text(report)])
+    put(sheet, [_("Units"), "; ".join(u.display_name for u in report.units)])
+    put(sheet, [_("Generated"), format_datetime(report.generated_at, "short")])
+    put(sheet, [suppression_note()])
+    for title, rows in _extra_rows(report):
+        sheet.append([])
+        put(sheet, [title])
+        sheet.cell(sheet.max_row, 1).font = bold
+        for row in rows:
+            put(sheet, row)
+    for number, table in enumerate(report.tables.values(), start=1):
+        ws = book.create_sheet(f"{number} {table.key}"[:31])
+        put(ws, [str(table.title)])
+        ws.cell(1, 1).font = bold
+        for row in _table_rows(table):
+            put(ws, row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _number_or_text(value):
+    """Published whole numbers as numbers (so sums work); everything else as safe text."""
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return safe_cell(value)
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+def to_pdf(report: Report, organisation: str) -> bytes:
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+
+    def para(text, style="BodyText"):
+        return Paragraph(escape(str(text)), styles[style] if isinstance(style, str) else style)
+
+    def grid(rows, header=True):
+        cells = [[Paragraph(escape(str(v)), small) for v in row] for row in rows]
+        t = Table(cells, repeatRows=1 if header else 0)
+        style = [("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                 ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if header:
+            style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6eef2")))
+        t.setStyle(TableStyle(style))
+        return t
+
+    story = [para(organisation, "Normal"), Spacer(1, 30 * mm), para(_("Nøkkeltall"), "Title"),
+             para(period_text(report), "Heading2"), para(_("Units"), "Heading3")]
+    story += [para(u.display_name) for u in report.units] or [para("–")]
+    story += [para(t) for t in filter_texts(report)]
+    story += [Spacer(1, 10 * mm),
+              para(_("Generated %(at)s", at=format_datetime(report.generated_at, "long"))),
+              para(suppression_note()), PageBreak()]
+    extras = _extra_rows(report)
+    story += [para(extras[0][0], "Heading2"), grid(extras[0][1], header=False), Spacer(1, 6 * mm)]
+    for chart in charts(report):
+        story += [KeepTogether([para(chart.title, "Heading2"), para(chart.description, small),
+                                drawing(chart)]), Spacer(1, 4 * mm)]
+    for title, rows in extras[1:]:
+        story += [KeepTogether([para(title, "Heading2"), grid(rows, header=title == _("Costs"))]),
+                  Spacer(1, 4 * mm)]
+    story.append(para(_("Cost figures are calculated from the configured inputs, not from "
+                        "the cases."), small))
+    for table in report.tables.values():
+        story += [Spacer(1, 4 * mm),
+                  KeepTogether([para(table.title, "Heading2"), grid(_table_rows(table))])]
+    story += [Spacer(1, 6 * mm), para(suppression_note(), small)]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=landscape(A4), title=_("Nøkkeltall"),
+                      leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                      bottomMargin=15 * mm).build(story)
+    return out.getvalue()
