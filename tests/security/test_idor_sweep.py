@@ -22,7 +22,9 @@ ROLES = ["anonymous", "youth_mentor", "work_leader", "coordinator", "privacy_off
 DENIED = {403, 404}
 
 # URL arguments that are not object ids: a fixed value to fill them with.
-FIXED_ARGUMENTS = {"fmt": "json"}
+# Not object ids: the drill-down's metric and the report's format are fixed words; its unit filter is swept in
+# tests/caseload/test_dashboard.py (another unit answers 404).
+FIXED_ARGUMENTS = {"fmt": "json", "metric": "active", "kind": "csv"}
 # Endpoints whose arguments are not object ids of young people or staff.
 NOT_SWEPT = {"static"}
 
@@ -34,6 +36,10 @@ BY_DESIGN = {
     ("privacy_officer", "audit.access_report"), ("privacy_officer", "audit.subject_export"),
     ("privacy_officer", "audit.erasure_decision"), ("privacy_officer", "breakglass.decide"),
     ("admin", "admin.deactivate"),
+    # the coordinator's drill-down lists their own units' cases (metadata only, no names)
+    ("coordinator", "caseload.drill"),
+    # ... and the Nøkkeltall figures of their own units (suppressed aggregates)
+    ("coordinator", "reports.download"),
 }
 # Doors: (roles that may knock, statuses) — the same answer for existing and unknown ids.
 DOORS = {"breakglass.request_access": ({"youth_mentor", "work_leader", "coordinator"}, {200})}
