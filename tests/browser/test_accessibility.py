@@ -93,7 +93,7 @@ def test_keyboard_only_login(page, demo, clock):
         raise AssertionError(f"#{element_id} cannot be reached with Tab")
 
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
     tab_to("username")
     page.keyboard.type(login["username"])
     tab_to("password")

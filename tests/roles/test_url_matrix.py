@@ -101,6 +101,9 @@ EXPECTED = {
                          {"anonymous": LOGIN, "youth_mentor": 302, "coordinator": 302}, 404),
     "consent.overview": ("GET", "/consent/overview",
                          {"anonymous": LOGIN, "coordinator": 200, "privacy_officer": 200}, 403),
+    # UI (issue 8): the accessibility statement; staying logged in from the timeout warning.
+    "main.accessibility": ("GET", "/tilgjengelighet", {}, 200),
+    "auth.extend": ("POST", "/login/extend", {"anonymous": LOGIN}, 302),
 }
 
 
