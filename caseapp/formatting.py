@@ -42,6 +42,10 @@ def kroner(value: NumberLike | None) -> str:
 
 
 def register_filters(app: Flask) -> None:
+    # format_date() in templates without a format gives the long form: "5. mars 2026".
+    from caseapp.extensions import babel
+
+    babel.date_formats["date"] = "long"
     app.add_template_filter(date_long)
     app.add_template_filter(number)
     app.add_template_filter(kroner)

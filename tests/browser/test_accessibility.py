@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from caseapp.demo.generate import load_demo
 from caseapp.extensions import db
+from tests.browser.conftest import log_in
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -17,16 +18,6 @@ def violations(page) -> list[str]:
     result = Axe().run(page, options=WCAG)
     return [f"{page.url}: {v['id']} ({len(v['nodes'])}) {v['help']}"
             for v in result.response["violations"]]
-
-
-def log_in(page, login, clock):
-    page.goto("/login")
-    page.fill("#username", login["username"])
-    page.fill("#password", login["password"])
-    page.click("button.primary")
-    page.fill("#code", pyotp.TOTP(login["totp_secret"]).at(clock.now().replace(tzinfo=UTC)))
-    page.click("button.primary")
-    page.wait_for_url("**/")
 
 
 @pytest.fixture
@@ -117,3 +108,78 @@ def test_the_checker_itself_finds_violations(page):
     }""")
     found = " ".join(violations(page))
     assert "image-alt" in found and "label" in found
+
+
+def submit_emptied(page) -> None:
+    """Clear the form's text, number and date fields and submit it: the page's error state."""
+    page.evaluate("""() => {
+        const form = document.querySelector('main form[method=post] button.primary').form;
+        for (const input of form.querySelectorAll(
+                'input[type=text], input:not([type]), input[type=date], input[type=number], textarea')) {
+            input.value = '';
+        }
+    }""")
+    page.click("main form[method=post] button.primary")
+
+
+def test_every_case_page_and_its_error_states(page, demo, clock):
+    """A worker's case and every page linked from it; each form submitted emptied."""
+    found = []
+    for role in ("youth_mentor", "work_leader"):
+        login = next(l for l in demo if l["role"] == role)
+        log_in(page, login, clock)
+        page.goto("/cases/")
+        case = page.eval_on_selector("tbody a", "e => e.getAttribute('href')")
+        page.goto(case)
+        pages = page.eval_on_selector_all(
+            "main a[href^='/']:not([href$='.pdf']):not([href*='.pdf?'])",
+            "els => [...new Set(els.map(e => e.getAttribute('href')))]")
+        for href in pages:
+            page.goto(href)
+            found += violations(page)
+            if page.locator("main form[method=post] button.primary").count():
+                submit_emptied(page)
+                found += violations(page)
+        page.click("header button:has-text('Logg ut')")
+        page.wait_for_url("**/login")
+    assert len(pages) > 5
+    assert not found, "\n".join(found)
+
+
+def test_empty_states_new_pages_and_dialogs(page, factory, clock):
+    """A worker with no cases yet, a privacy officer's search that finds nothing, the
+    accessibility statement, the English pages and the session-timeout warning."""
+    unit = factory.unit("Tom skole")
+    mentor = factory.user("youth_mentor", [unit])
+    officer = factory.user("privacy_officer", [unit])
+    found = []
+    page.goto("/tilgjengelighet")
+    found += violations(page)
+    page.clock.install()
+    log_in(page, mentor, clock)
+    found += violations(page)
+    page.goto("/cases/")
+    assert page.locator("main").inner_text()
+    found += violations(page)
+    page.goto("/participants/new")
+    page.click("main button.primary")
+    assert page.locator(".ds-error-summary").is_visible()
+    found += violations(page)
+    page.clock.fast_forward("18:01")  # the warning, 2 minutes before the 20-minute logout
+    assert page.locator("#session-timeout").is_visible()
+    found += violations(page)
+    page.click("#session-timeout button.ds-button")
+    page.click("header button[lang=en]")
+    found += violations(page)
+    page.goto("/tilgjengelighet")
+    assert page.locator("html").get_attribute("lang") == "en"
+    found += violations(page)
+    page.click("header button:has-text('Log out')")
+    log_in(page, officer, clock)
+    page.goto("/audit/?user=ingen-slik-bruker")
+    found += violations(page)
+    page.goto("/audit/?date_from=2026-12-01&date_to=2026-01-01")
+    found += violations(page)
+    page.goto("/consent/overview")
+    found += violations(page)
+    assert not found, "\n".join(found)
