@@ -9,7 +9,9 @@ from axe_playwright_python.sync_playwright import Axe
 
 from caseapp.demo.generate import load_demo
 from caseapp.extensions import db
+from consent.services import grant
 from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -96,6 +98,59 @@ def test_keyboard_only_login(page, demo, clock):
     page.keyboard.press("Enter")
     page.wait_for_url("**/")
     assert page.locator("h2", has_text="Mine saker").is_visible()
+
+
+def tab_until(page, test_js: str, limit: int = 80) -> None:
+    """Press Tab until the focused element passes ``test_js`` (an arrow function of it);
+    every element on the way must show a visible focus indicator."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focus = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            return {tag: e.tagName, text: (e.textContent || e.id).trim().slice(0, 40),
+                    own: e.matches(':focus'),
+                    visible: s.outlineStyle !== 'none' || s.boxShadow !== 'none'}; }""")
+        # (not own: the focus is on a browser part inside the element, e.g. a date picker
+        # button, which has the browser's focus ring)
+        if focus["tag"] != "BODY" and focus["own"]:
+            assert focus["visible"], f"no visible focus on {focus}"
+        if page.evaluate(f"({test_js})(document.activeElement)"):
+            return
+    raise AssertionError(f"nothing matching {test_js} can be reached with Tab")
+
+
+def test_keyboard_only_session(page, factory, clock):
+    """Log in, open a case and log a session with the keyboard alone."""
+    unit = factory.unit("Lund ungdomsskole")
+    mentor = factory.user("youth_mentor", [unit])
+    case = factory.case(mentor, unit, participant=factory.participant("Ola", "Tastatur"))
+    grant(db.session, participant_id=case.participant_id, purpose="follow_up",
+          given_by="guardians", guardians=[{"name": "Mor", "relation": "mother"}])
+    db.session.commit()
+    page.goto("/login")
+    tab_until(page, "e => e.id === 'username'")
+    page.keyboard.type(mentor.username)
+    tab_until(page, "e => e.id === 'password'")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/login/code")
+    tab_until(page, "e => e.id === 'code'")
+    page.keyboard.type(pyotp.TOTP(mentor.totp_secret).at(clock.now().replace(tzinfo=UTC)))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    tab_until(page, "e => e.textContent.trim() === 'Ola Tastatur'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/cases/{case.id}")
+    tab_until(page, "e => e.textContent.trim() === 'Før en samtale'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/contacts/new")
+    tab_until(page, "e => e.id === 'note'")
+    page.keyboard.type("Gikk gjennom timeplanen.")
+    tab_until(page, "e => e.name === 'topics' && e.value === 'school'")
+    page.keyboard.press("Space")
+    tab_until(page, "e => e.type === 'submit' && e.form && e.form.id !== 'logout-form'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/cases/{case.id}")
+    assert "Gikk gjennom timeplanen." in page.locator("main").inner_text()
 
 
 def test_the_checker_itself_finds_violations(page):

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
+import pyotp
 from playwright.sync_api import expect
 
 from audit.services import verify_chain
@@ -119,3 +120,68 @@ def test_privacy_officer_verifies_the_log_and_makes_an_access_report(page, facto
     page.click("main a:has-text('Loggen for denne personen')")
     rows = page.locator("tbody").inner_text()
     assert mentor.username in rows or mentor.display_name in rows
+
+
+def test_work_leader_records_a_placement_and_an_mfy_outcome(phone, factory, clock):
+    page = phone
+    unit = factory.unit("Lund omsorgssenter", kind="care_home")
+    leader = factory.user("work_leader", [unit])
+    person = factory.participant("Amal", "Hassan", born=date(1999, 8, 20))
+    case = factory.case(leader, unit, participant=person)
+    grant(db.session, participant_id=person.id, purpose="follow_up", given_by="subject")
+    db.session.commit()
+    log_in(page, leader, clock)
+    tap(page, "header a:has-text('Mine saker')")
+    tap(page, "main tbody a:has-text('Amal Hassan')")
+    assert no_sideways_scroll(page)
+
+    tap(page, "main a:has-text('Registrer arbeidspraksis')")
+    page.fill("#workplace", "Lund omsorgssenter, avdeling 2")
+    page.select_option("#trade", "health")
+    page.fill("#started_on", "2026-11-02")
+    page.fill("#hours_per_week", "30")
+    tap(page, "main button.primary")
+    page.wait_for_url(f"**/cases/{case.id}")
+    expect(page.locator("main")).to_contain_text("Lund omsorgssenter, avdeling 2")
+
+    tap(page, "main a:has-text('Registrer et resultat')")
+    assert no_sideways_scroll(page)
+    page.select_option("#code", "mfy")
+    page.fill("#occurred_on", "2026-11-02")
+    tap(page, "main button.primary")
+    page.wait_for_url(f"**/cases/{case.id}")
+    outcomes = page.locator("#outcomes").locator("xpath=..").inner_text()
+    assert "Modulstrukturert" in outcomes or "MFY" in outcomes
+    assert "OTOA" in outcomes  # mapped to the county follow-up service's code
+
+
+def test_admin_creates_a_user_who_enrols_totp(page, factory, clock):
+    unit = factory.unit("Lund ungdomsskole")
+    admin = factory.user("admin")
+    log_in(page, admin, clock)
+    page.click("header a:has-text('Brukere')")
+    page.click("main a:has-text('Ny bruker')")
+    page.click("main button.primary")  # nothing filled in: the summary first, and focused
+    summary = page.locator(".ds-error-summary")
+    expect(summary).to_be_focused()
+    page.fill("#username", "nora.veileder")
+    page.fill("#display_name", "Nora Veileder")
+    page.fill("#password", "langt-og-hemmelig-passord-7")
+    page.check("input[name=roles][value=youth_mentor]")
+    page.check(f"input[name=units][value='{unit.id}']")
+    page.click("main button.primary")
+    expect(page.locator("main tbody")).to_contain_text("nora.veileder")
+    page.click("header button:has-text('Logg ut')")
+
+    clock.advance(seconds=30)
+    page.goto("/login")
+    page.fill("#username", "nora.veileder")
+    page.fill("#password", "langt-og-hemmelig-passord-7")
+    page.click("button.primary")
+    page.wait_for_url("**/login/enrol")
+    expect(page.locator("img.qr")).to_be_visible()
+    secret = page.locator("code.secret").inner_text().replace(" ", "")
+    page.fill("#code", pyotp.TOTP(secret).at(clock.now().replace(tzinfo=UTC)))
+    page.click("button.primary")
+    page.wait_for_url("**/")
+    expect(page.locator("h1")).to_contain_text("Nora Veileder")
