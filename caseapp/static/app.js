@@ -2,7 +2,8 @@
  * 1. focus on the error summary (also done by designsystemet-web's <ds-error-summary>),
  * 2. a warning before leaving a form with unsaved changes,
  * 3. the session-timeout warning (WCAG 2.2.1) with one button to stay logged in,
- * 4. sorting of tables whose headers are marked data-sort.
+ * 4. sorting of tables whose headers are marked data-sort,
+ * 5. keyboard access to tables that scroll sideways on a phone.
  * A static file, so the strict Content-Security-Policy (script-src 'self') allows it. */
 (function () {
   "use strict";
@@ -168,8 +169,22 @@
     rows.forEach(function (row) { body.appendChild(row); });
   }
 
+  /* 5. A table wider than the screen scrolls inside its box; make the box reachable and
+   * scrollable with the keyboard, named after the table's caption. */
+  function scrollableTables() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        var caption = wrap.querySelector("caption");
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+      }
+    });
+  }
+
   function init() {
     focusErrorSummary();
+    scrollableTables();
     watchForms();
     sessionTimeout();
     sortableTables();

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import threading
 from datetime import UTC
 from pathlib import Path
@@ -25,6 +26,15 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_report_header(config):
+    """The browser's version at the top of every run's output (CI logs)."""
+    path = chromium_path()
+    if path is None:
+        return "chromium: not installed (browser tests skip)"
+    version = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
+    return f"chromium: {version.stdout.strip() or version.stderr.strip()} at {path}"
 
 
 @pytest.fixture(scope="session")

@@ -238,3 +238,42 @@ def test_empty_states_new_pages_and_dialogs(page, factory, clock):
     page.goto("/consent/overview")
     found += violations(page)
     assert not found, "\n".join(found)
+
+
+def test_sortable_headers_work_from_the_keyboard(page, factory, clock):
+    unit = factory.unit("Lund ungdomsskole")
+    mentor = factory.user("youth_mentor", [unit])
+    for given in ("Berit", "Anders", "Cecilie"):
+        factory.case(mentor, unit, participant=factory.participant(given, "Lie"))
+    log_in(page, mentor, clock)
+    page.goto("/cases/")
+    header = page.locator("th", has_text="Navn")
+    assert header.get_attribute("aria-sort") == "none"
+    tab_until(page, "e => e.classList.contains('sort-button') && e.textContent.trim() === 'Navn'")
+    page.keyboard.press("Enter")
+
+    def names():
+        return page.eval_on_selector_all("tbody tr td:first-child",
+                                         "els => els.map(e => e.textContent.trim())")
+
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert names() == ["Anders Lie", "Berit Lie", "Cecilie Lie"]
+    page.keyboard.press("Enter")
+    assert header.get_attribute("aria-sort") == "descending"
+    assert names() == ["Cecilie Lie", "Berit Lie", "Anders Lie"]
+    assert not violations(page)
+
+
+def test_phone_pages_have_no_violations_and_tables_scroll_in_their_box(phone, demo, clock):
+    found = []
+    for role in ("youth_mentor", "privacy_officer"):
+        login = next(l for l in demo if l["role"] == role)
+        log_in(phone, login, clock)
+        clock.advance(seconds=30)
+        for href in phone.eval_on_selector_all("header nav a", "els => els.map(e => e.getAttribute('href'))"):
+            phone.goto(href)
+            found += violations(phone)
+            assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), href
+        phone.click("header button:has-text('Logg ut')")
+        phone.wait_for_url("**/login")
+    assert not found, "\n".join(found)

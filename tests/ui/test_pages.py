@@ -21,7 +21,7 @@ def test_every_form_field_is_labelled_and_described_server_side(client):
     assert '<a href="#username">Skriv inn brukernavnet ditt.</a>' in page
     assert '<label class="ds-label" for="username">' in page
     assert 'aria-describedby="username-error"' in page and 'aria-invalid="true"' in page
-    assert 'class="ds-validation-message field-error" data-field="validation" id="username-error"' in page
+    assert 'class="ds-validation-message field-error" data-field="validation" id="username-error"><span>' in page
 
 
 def test_the_timeout_warning_is_only_for_logged_in_users(client, factory, login):
@@ -55,3 +55,20 @@ def test_staying_logged_in_needs_the_csrf_token_and_a_login(client, factory, log
 def test_the_warning_gives_at_least_20_seconds_and_comes_before_the_logout(tmp_path, seconds):
     with pytest.raises(ConfigError, match="IDLE_WARNING_SECONDS"):
         build(tmp_path, {"CASEAPP_IDLE_WARNING_SECONDS": seconds}, environ={})
+
+
+def test_the_audit_log_pages_with_designsystemet_pagination(client, factory, login):
+    import audit
+
+    from caseapp.extensions import db
+
+    officer = factory.user("privacy_officer")
+    for number in range(120):
+        audit.record("test.event", actor=officer, details={"n": number})
+    db.session.commit()
+    login(client, officer)
+    page = client.get("/audit/?page=2").text
+    assert '<nav class="ds-pagination pagination" aria-label="Sider">' in page
+    assert 'aria-current="page" aria-label="Side 2">2</a>' in page
+    assert 'href="/audit/?page=1" rel="prev">Nyere</a>' in page
+    assert 'href="/audit/?page=3" rel="next">Eldre</a>' in page
