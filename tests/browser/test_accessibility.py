@@ -277,3 +277,19 @@ def test_phone_pages_have_no_violations_and_tables_scroll_in_their_box(phone, de
         phone.click("header button:has-text('Logg ut')")
         phone.wait_for_url("**/login")
     assert not found, "\n".join(found)
+
+
+def test_designsystemet_loads_under_the_strict_csp(page):
+    """The self-hosted CSS, font and web components load, with no CSP violation or error."""
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.goto("/login")
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("!!customElements.get('ds-error-summary') && !!customElements.get('ds-field')")
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("Inter")
+    assert page.evaluate("document.fonts.check('16px Inter')")
+    assert page.evaluate("document.activeElement.tagName") == "DS-ERROR-SUMMARY"
+    assert not problems, problems
