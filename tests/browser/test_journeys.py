@@ -15,6 +15,7 @@ from caseapp.extensions import db
 from caseapp.participants.national_id import synthetic
 from consent.services import grant
 from tests.browser.conftest import log_in, no_sideways_scroll
+from tests.browser.test_accessibility import violations
 
 BORN = date(2012, 4, 2)
 
@@ -113,11 +114,15 @@ def test_privacy_officer_verifies_the_log_and_makes_an_access_report(page, facto
     page.click("main button.primary")
     expect(page.locator("main h2").last).to_have_text("Sara Haugen")
     with page.expect_download() as download:
-        page.click("main a:has-text('Hvem har sett opplysningene')")
+        page.click("main a:has-text('Hvem har sett opplysningene (PDF)')")
     report = download.value
     assert report.suggested_filename.endswith(".pdf")
     assert Path(report.path()).read_bytes().startswith(b"%PDF-")
-    page.click("main a:has-text('Loggen for denne personen')")
+    page.click("main a:has-text('Hvem har sett opplysningene (nettside)')")  # the accessible one
+    expect(page.locator("h1")).to_have_text("Hvem har sett opplysningene dine?")
+    expect(page.locator("tbody")).to_contain_text("Åpnet saken din")
+    assert not violations(page)
+    page.goto(f"/audit/?participant={person.id}")  # the same events in the audit log
     rows = page.locator("tbody").inner_text()
     assert mentor.username in rows or mentor.display_name in rows
 
