@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CATALOGUES := $(wildcard caseapp/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres install translations messages clean bench loadtest
+.PHONY: run test test-sqlite test-postgres install translations messages clean bench loadtest assets
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -25,14 +25,27 @@ install: $(VENV)/.installed
 
 translations: $(COMPILED)
 
-run: install translations
+# Designsystemet and the Inter font from npm (package-lock.json), copied into
+# caseapp/static/vendor/ (git-ignored build output; nothing is loaded from a CDN).
+VENDOR := caseapp/static/vendor
+node_modules/.ci-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR)/.built: node_modules/.ci-stamp tools/build_assets.sh
+	sh tools/build_assets.sh
+	touch $@
+
+assets: $(VENDOR)/.built
+
+run: install translations assets
 	$(BIN)/caseapp init
 	$(BIN)/caseapp demo
 	@echo "Plain http on 127.0.0.1: Secure cookies are turned off for this local run only."
 	CASEAPP_SESSION_COOKIE_SECURE=false $(BIN)/caseapp run --host 127.0.0.1 --port $(PORT)
 
 # SQLite always; PostgreSQL too when DATABASE_URL is given (make test DATABASE_URL=postgresql://…).
-test: install translations
+test: install translations assets
 	$(BIN)/pytest -p no:cacheprovider
 	@if [ -n "$(DATABASE_URL)" ]; then \
 		echo "== the suite again on PostgreSQL =="; \
@@ -60,5 +73,5 @@ messages: install
 		--no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules $(VENDOR)
 	find . -name '*.mo' -path '*/translations/*' -delete

@@ -86,14 +86,27 @@ def _local(at: datetime, zone: str) -> str:
                            "d.M.yyyy 'kl.' HH:mm")
 
 
-def access_report_pdf(session: Session, actor: User, participant: Participant, *,
-                      organisation: str, timezone: str) -> bytes:
-    """The report as PDF bytes. Making it is itself recorded (it shows the person's name)."""
+def _record_report(actor: User, participant: Participant) -> None:
+    """Making the report is itself recorded (it shows the person's name)."""
     audit.record("audit.access_report", actor=actor, object_type="participant",
                  object_id=participant.id, subject_id=participant.id,
                  categories=["identity", "audit_log"], grounds="privacy_oversight")
+
+
+def access_report_pdf(session: Session, actor: User, participant: Participant, *,
+                      organisation: str, timezone: str) -> bytes:
+    """The report as PDF bytes (untagged: the HTML version beside it is the accessible one)."""
+    _record_report(actor, participant)
     with force_locale(REPORT_LANGUAGE):
         return _render(participant, lines_for(session, participant.id), organisation, timezone)
+
+
+def access_report_html_lines(session: Session, actor: User, participant: Participant,
+                             timezone: str) -> list[tuple[str, Line]]:
+    """The same report for the accessible HTML page: (local time, line) pairs, recorded."""
+    _record_report(actor, participant)
+    with force_locale(REPORT_LANGUAGE):
+        return [(_local(line.at, timezone), line) for line in lines_for(session, participant.id)]
 
 
 def _render(participant: Participant, lines: list[Line], organisation: str, zone: str) -> bytes:

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
                    request, url_for)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_babel import lazy_gettext as _l
@@ -18,6 +19,7 @@ from audit.forms import FLAG_LABELS, ErasureForm, SearchForm, SubjectForm
 from audit.models import AuditEvent
 from audit.services import last_verification
 from caseapp.accounts.models import User
+from caseapp.clock import now
 from caseapp.extensions import db
 from caseapp.participants.models import Participant
 from roles import Perm
@@ -116,6 +118,18 @@ def access_report(participant_id: str):
                                    timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": "attachment; filename=innsyn-i-logg.pdf"})
+
+
+@bp.route("/participants/<participant_id>/access-report")
+@requires(Perm.AUDIT_ACCESS_REPORT)
+def access_report_html(participant_id: str):
+    """The access report as an accessible HTML page in bokmål, beside the (untagged) PDF."""
+    participant = _participant(participant_id)
+    rows = report.access_report_html_lines(db.session, current_user, participant,
+                                           timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    with force_locale(report.REPORT_LANGUAGE):  # the whole page in bokmål, like the PDF
+        return render_template("audit/access_report.html", participant=participant, rows=rows,
+                               made=now())
 
 
 @bp.route("/subjects", methods=["GET", "POST"])

@@ -197,6 +197,9 @@ def register_template_helpers(app: Flask) -> None:
 
     install_template_gettext(app)
     app.jinja_env.add_extension("jinja2.ext.do")
+    from caseapp.formatting import register_filters
+
+    register_filters(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 3600 * 12,
     # Login hardening (OWASP ASVS level 2).
     "CASEAPP_IDLE_TIMEOUT_MINUTES": 20,
+    # The browser warns this many seconds before the idle logout (WCAG 2.2.1: at least 20).
+    "CASEAPP_IDLE_WARNING_SECONDS": 120,
     "CASEAPP_ABSOLUTE_TIMEOUT_HOURS": 12,
     "CASEAPP_LOCKOUT_THRESHOLD": 5,
     "CASEAPP_LOCKOUT_MINUTES": 15,
@@ -212,6 +214,9 @@ def _validate(settings: dict[str, Any]) -> None:
                 "CASEAPP_LOCKOUT_THRESHOLD", "CASEAPP_LOCKOUT_MINUTES"):
         if settings[key] <= 0:
             raise ConfigError(f"{key} must be greater than zero.")
+    if not 20 <= settings["CASEAPP_IDLE_WARNING_SECONDS"] < settings["CASEAPP_IDLE_TIMEOUT_MINUTES"] * 60:
+        raise ConfigError("CASEAPP_IDLE_WARNING_SECONDS must be at least 20 (WCAG 2.2.1) and "
+                          "shorter than the idle timeout.")
     if settings["CASEAPP_BLIND_INDEX_ITERATIONS"] < 1:
         raise ConfigError("CASEAPP_BLIND_INDEX_ITERATIONS must be at least 1.")
     for key in ("CASEAPP_AUDIT_BULK_PERSONS", "CASEAPP_AUDIT_BULK_MINUTES",

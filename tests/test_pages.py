@@ -28,7 +28,12 @@ def test_security_headers(client):
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert response.headers["Cache-Control"] == "no-store"
     assert "max-age" in response.headers["Strict-Transport-Security"]
-    assert "<script" not in response.text and "style=" not in response.text
+    # Scripts only as static files (the CSP allows no inline script), no inline styles.
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", response.text, re.S)
+    assert scripts and all(body.strip() == "" for body in scripts)
+    sources = re.findall(r"<script src=\"([^\"]+)\"", response.text)
+    assert len(sources) == len(scripts) and all(src.startswith("/static/") for src in sources)
+    assert "style=" not in response.text
 
 
 def test_session_cookie_flags(client):

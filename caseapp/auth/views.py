@@ -12,7 +12,8 @@ from caseapp.auth.forms import CodeForm, LoginForm, PostForm
 from caseapp.clock import now
 from caseapp.extensions import db, limiter
 from caseapp.security import safe_next
-from roles.guards import public
+from roles import Perm
+from roles.guards import public, requires
 
 bp = Blueprint("auth", __name__, url_prefix="/login")
 
@@ -136,3 +137,15 @@ def logout():
         session["language"] = language
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+
+@bp.route("/extend", methods=["POST"])
+@requires(Perm.START_VIEW)
+def extend():
+    """Stay logged in (the session-timeout warning's button; CSRFProtect checks the token).
+    Loading the user has already moved the login session's last activity to now, and the
+    request commits it."""
+    if request.accept_mimetypes.best == "application/json":
+        return {"idle_seconds": current_app.config["CASEAPP_IDLE_TIMEOUT_MINUTES"] * 60}
+    return redirect(safe_next(request.form.get("next")) or url_for("main.start"))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, session, url_for
 from flask_login import current_user
 
@@ -18,6 +20,7 @@ from roles import Perm, can
 from roles.guards import public, requires
 
 bp = Blueprint("main", __name__)
+STATEMENT_REVIEWED = date(2026, 11, 27)  # update with the accessibility statement
 
 
 @bp.route("/")
@@ -46,6 +49,13 @@ def language():
     if form.validate_on_submit() and form.language.data in current_app.config["CASEAPP_LANGUAGES"]:
         session["language"] = form.language.data
     return redirect(safe_next(form.next.data) or url_for("main.start"))
+
+
+@bp.route("/tilgjengelighet")
+@public
+def accessibility():
+    """The accessibility statement (tilgjengelighetserklæring): what is tested, known gaps."""
+    return render_template("main/accessibility.html", reviewed=STATEMENT_REVIEWED)
 
 
 @bp.route("/health")

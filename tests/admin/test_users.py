@@ -35,7 +35,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(factory, client, login):
         "username": "x", "display_name": "", "password": "kort", "roles": []})
     assert response.status_code == 200
     text = response.text
-    assert 'class="error-summary"' in text
+    assert 'ds-error-summary' in text
     assert "Skriv inn navnet til personen." in text
     assert "minst 12 tegn" not in text or "Passordet" in text
     assert db.session.scalar(select(User).where(User.username == "x")) is None

@@ -54,3 +54,29 @@ def test_unknown_participant_is_404(factory, client, login):
     assert client.get("/audit/participants/00000000-0000-4000-8000-000000000000/"
                       "access-report.pdf").status_code == 404
     assert client.get("/audit/participants/nope/access-report.pdf").status_code == 404
+
+
+def test_access_report_as_an_accessible_web_page_beside_the_pdf(factory, client, make_client, login):
+    school = factory.unit("Lund skole")
+    mentor = factory.user("youth_mentor", [school])
+    officer = factory.user("privacy_officer")
+    case = factory.case(mentor, school, participant=factory.participant("Ola", "Testesen"))
+    browser = make_client()
+    login(browser, mentor)
+    browser.get(f"/cases/{case.id}")
+
+    login(client, officer)
+    client.post("/language", data={"csrf_token": client.csrf_token("/"), "language": "en",
+                                   "next": "/"})
+    found = client.submit("/audit/subjects", {"national_id": case.participant.national_id})
+    assert f'/audit/participants/{case.participant_id}/access-report"' in found.text
+    page = client.get(f"/audit/participants/{case.participant_id}/access-report")
+    assert page.status_code == 200 and '<html lang="nb">' in page.text
+    assert "<h1>Hvem har sett opplysningene dine?</h1>" in page.text
+    assert "Ola Testesen" in page.text and mentor.display_name in page.text
+    assert "2.11.2026 kl. 10:00" in page.text and "Åpnet saken din" in page.text
+    assert "Følger deg opp" in page.text and "access-report.pdf" in page.text
+    assert case.participant.national_id not in page.text
+    made = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "audit.access_report")).one()
+    assert made.subject_id == case.participant_id and made.actor_id == officer.id

@@ -2,11 +2,22 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import threading
+from datetime import UTC
+from pathlib import Path
 
+import pyotp
 import pytest
 from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots of failed browser tests (git-ignored; CI output)
+PHONE = {"width": 360, "height": 740}  # a small Android phone, one-handed
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
@@ -15,6 +26,15 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_report_header(config):
+    """The browser's version at the top of every run's output (CI logs)."""
+    path = chromium_path()
+    if path is None:
+        return "chromium: not installed (browser tests skip)"
+    version = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
+    return f"chromium: {version.stdout.strip() or version.stderr.strip()} at {path}"
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +69,62 @@ def live_server(app):
     thread.join()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _screenshot_on_failure(request, page) -> None:
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        print(f"\nScreenshot of the failure: {ARTIFACTS / (name + '.png')}")
+
+
+def _assets_built(live_server) -> None:
+    if not (ROOT / "caseapp" / "static" / "vendor" / ".built").exists():
+        pytest.fail("Designsystemet is not built: run `make assets` (make test does it).")
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
+    _assets_built(live_server)
     context = browser.new_context(base_url=live_server, locale="nb-NO")
     page = context.new_page()
     yield page
+    _screenshot_on_failure(request, page)
     context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, request):
+    """A page on a 360 px wide touch screen, like a worker's phone."""
+    _assets_built(live_server)
+    context = browser.new_context(base_url=live_server, locale="nb-NO", viewport=PHONE,
+                                  is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    yield page
+    _screenshot_on_failure(request, page)
+    context.close()
+
+
+def log_in(page, user, clock, password=PASSWORD):
+    """Both login steps in the browser, as ``user`` (a User, or a demo login dict)."""
+    username = user["username"] if isinstance(user, dict) else user.username
+    secret = user["totp_secret"] if isinstance(user, dict) else user.totp_secret
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", user.get("password", password) if isinstance(user, dict) else password)
+    page.click("button.primary")
+    page.fill("#code", pyotp.TOTP(secret).at(clock.now().replace(tzinfo=UTC)))
+    page.click("button.primary")
+    page.wait_for_url("**/")
+
+
+def no_sideways_scroll(page) -> bool:
+    """The page itself fits the viewport (wide tables scroll inside their own box)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

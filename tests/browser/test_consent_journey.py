@@ -1,22 +1,11 @@
 """Consent and withdrawal in a real browser: a 14-year-old with a guardian, a 24-year-old."""
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 
-import pyotp
 import pytest
 
-from tests.conftest import PASSWORD
-
-
-def log_in(page, user, clock):
-    page.goto("/login")
-    page.fill("#username", user.username)
-    page.fill("#password", PASSWORD)
-    page.click("button.primary")
-    page.fill("#code", pyotp.TOTP(user.totp_secret).at(clock.now().replace(tzinfo=UTC)))
-    page.click("button.primary")
-    page.wait_for_url("**/")
+from tests.browser.conftest import log_in
 
 
 @pytest.mark.parametrize("role,born,guardian", [

@@ -21,7 +21,7 @@ def test_days_since_contact_next_session_overdue_goals_and_basis(client, login, 
     no_basis = factory.case(mentor, school, factory.participant("Cy", "Dahl"))
     login(client, mentor)
     page = client.get("/cases/").text
-    assert "3 dager siden" in row_of(page, "Ada Aas") and "6. nov. 2026" in row_of(page, "Ada Aas")
+    assert "3 dager siden" in row_of(page, "Ada Aas") and "6. november 2026" in row_of(page, "Ada Aas")
     assert "Lite kontakt" not in row_of(page, "Ada Aas")
     quiet_row = row_of(page, "Bo Berg")
     assert "32 dager siden" in quiet_row and "Lite kontakt" in quiet_row

@@ -75,7 +75,7 @@ def test_only_the_minimum_is_needed(client, login, mentor, case):
 def test_bad_input_is_explained_and_nothing_is_saved(client, login, mentor, case, changes, message):
     login(client, mentor)
     response = client.submit(f"/cases/{case.id}/contacts/new", quick(**changes))
-    assert response.status_code == 200 and 'class="error-summary"' in response.text
+    assert response.status_code == 200 and 'ds-error-summary' in response.text
     assert message in response.text
     assert db.session.scalar(select(Contact)) is None
 

@@ -112,7 +112,7 @@ def test_bad_input_is_explained_in_norwegian_and_nothing_is_saved(client, login,
     login(client, mentor)
     response = client.submit("/participants/new", form(school, **changes))
     assert response.status_code == 200
-    assert 'class="error-summary"' in response.text and message in response.text
+    assert 'ds-error-summary' in response.text and message in response.text
     assert count(Participant) == count(Case) == count(ConsentRecord) == count(Guardian) == 0
 
 

@@ -113,6 +113,11 @@ EXPECTED = {
                                                            "coordinator": 200}, 403),
     "reports.research": ("GET", "/reports/research", {"anonymous": LOGIN, "privacy_officer": 200},
                          403),
+    # UI (issue 8): the accessibility statement; staying logged in from the timeout warning.
+    "main.accessibility": ("GET", "/tilgjengelighet", {}, 200),
+    "auth.extend": ("POST", "/login/extend", {"anonymous": LOGIN}, 302),
+    "audit.access_report_html": ("GET", "/audit/participants/{participant}/access-report",
+                                 {"anonymous": LOGIN, "privacy_officer": 200}, 403),
 }
 
 

@@ -1,0 +1,51 @@
+"""Jinja filters for dates, numbers and money in the user's language (Flask-Babel).
+
+In bokmål: ``date_long`` "5. mars 2026", ``number`` "12 345,6", ``kroner`` "kr 3 500".
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_date, format_decimal, get_locale
+
+NumberLike = int | float | Decimal
+
+
+def date_long(value: date | datetime | None) -> str:
+    """5. mars 2026 (nb) / March 5, 2026 (en); empty for no date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "long")
+
+
+def number(value: NumberLike | None, decimals: int | None = None) -> str:
+    """12 345,6 (nb) / 12,345.6 (en). ``decimals`` fixes the number of decimals."""
+    if value is None:
+        return ""
+    if decimals is None:
+        return format_decimal(value)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, pattern)
+
+
+def kroner(value: NumberLike | None) -> str:
+    """kr 3 500 (nb) / NOK 3,500 (en): whole kroner, as the programme's figures are given."""
+    if value is None:
+        return ""
+    amount = format_decimal(round(value), "#,##0")
+    prefix = "kr" if get_locale().language in {"nb", "nn", "no"} else "NOK"
+    return f"{prefix}\N{NO-BREAK SPACE}{amount}"
+
+
+def register_filters(app: Flask) -> None:
+    # format_date() in templates without a format gives the long form: "5. mars 2026".
+    from caseapp.extensions import babel
+
+    babel.date_formats["date"] = "long"
+    app.add_template_filter(date_long)
+    app.add_template_filter(number)
+    app.add_template_filter(kroner)
