@@ -35,3 +35,28 @@ def test_generates_cases_sessions_and_a_verifiable_audit_chain(app):
     assert person.given_name and find_by_national_id(db.session, person.national_id).id == person.id
     with pytest.raises(BenchDataExists):
         generate(db.session, 1)
+
+
+def test_all_units_coordinator_is_chosen_or_created(app):
+    """The statistics benchmark logs in as a coordinator of every unit: the only coordinator
+    of a one-unit dataset, else ``bench.koord.alle``, made once through the account service."""
+    from caseapp.accounts.models import User
+    from caseapp.demo.bench import ALL_UNITS_COORDINATOR, all_units_coordinator
+    from caseapp.reports.services import units_in_scope
+    from caseapp.units.models import Unit
+    from caseapp.units.services import create_unit
+
+    info = generate(db.session, 12, seed=5, batch=6, cases_per_worker=10)
+    db.session.commit()
+    only = next(u["username"] for u in info["logins"] if u["role"] == "coordinator")
+    assert all_units_coordinator(db.session, info) == only
+    first = db.session.get(Unit, uuid.UUID(info["units"][0]))
+    second = create_unit(db.session, "Benkenhet 002", first.organisation.name)
+    db.session.flush()
+    info["units"].append(str(second.id))
+    assert all_units_coordinator(db.session, info) == ALL_UNITS_COORDINATOR
+    db.session.commit()
+    assert all_units_coordinator(db.session, info) == ALL_UNITS_COORDINATOR  # not made twice
+    user = db.session.scalar(select(User).where(User.username == ALL_UNITS_COORDINATOR))
+    assert {u.id for u in units_in_scope(db.session, user, None)} == {first.id, second.id}
+    assert chain.verify(db.session).ok

@@ -227,3 +227,28 @@ def write_info(instance_path: str, info: dict) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(info, handle, ensure_ascii=False, indent=2)
     return path
+
+
+ALL_UNITS_COORDINATOR = "bench.koord.alle"
+
+
+def all_units_coordinator(session: Session, info: dict) -> str:
+    """The coordinator of every unit of the dataset (statistics "over all participants" are
+    limited to the coordinator's own units, and a dataset of more than 5,000 has several
+    units, each with its own coordinator). An existing coordinator of all units is used;
+    otherwise ``bench.koord.alle`` is created through ``accounts.services.create_user`` (with
+    its ``user.create`` audit event) and added to ``info["logins"]``. Returns the username;
+    the caller commits and writes ``info``."""
+    from caseapp.accounts.services import create_user
+
+    units = sorted(info["units"])
+    for login in info["logins"]:
+        if login["role"] == "coordinator" and sorted(login["units"]) == units:
+            return login["username"]
+    chosen = session.scalars(select(Unit)).all()
+    chosen = [u for u in chosen if str(u.id) in set(units)]
+    create_user(session, username=ALL_UNITS_COORDINATOR, display_name="Bench Koord Alle",
+                roles=["coordinator"], units=chosen, password=PASSWORD, totp_secret=TOTP_SECRET)
+    info["logins"].append({"username": ALL_UNITS_COORDINATOR, "role": "coordinator",
+                           "units": [str(u.id) for u in chosen]})
+    return ALL_UNITS_COORDINATOR
