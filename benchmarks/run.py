@@ -316,34 +316,8 @@ def main() -> None:
         # 6. coordinator dashboard (one unit): the six numbers per worker, as
         # caseapp/caseload/dashboard.py defines them, in one GROUP BY
         today = date.today()
-        limit_at = datetime.utcnow()
-        since = today - timedelta(days=app.config["CASEAPP_NO_CONTACT_DAYS"])
-        due = ("EXISTS (SELECT 1 FROM checkpoints p WHERE p.case_id = c.id "
-               "AND p.answered_at IS NULL AND p.due_on <= :today)")
-        live = "SELECT 1 FROM contacts k WHERE k.case_id = c.id AND k.deleted_at IS NULL"
-        base = measure(sql(app,
-            "SELECT c.worker_id, u.display_name, "
-            "sum(CASE WHEN c.status = 'active' THEN 1 ELSE 0 END), "
-            f"sum(CASE WHEN c.status = 'active' AND NOT EXISTS ({live} AND k.occurred_at >= :cutoff) "
-            f"AND (c.started_on < :since OR EXISTS ({live})) THEN 1 ELSE 0 END), "
-            "sum(CASE WHEN c.status = 'active' AND EXISTS (SELECT 1 FROM plan_goal_deadlines g "
-            "WHERE g.case_id = c.id AND g.target_date < :today) THEN 1 ELSE 0 END), "
-            f"sum(CASE WHEN {due} THEN 1 ELSE 0 END), "
-            "sum(CASE WHEN c.status != 'closed' AND NOT EXISTS (SELECT 1 FROM consent_records r "
-            "WHERE r.participant_id = c.participant_id AND r.purpose = 'follow_up' "
-            "AND r.valid_from <= :at AND (r.valid_until IS NULL OR r.valid_until > :at) "
-            "AND (r.withdrawn_at IS NULL OR r.withdrawn_at > :at)) THEN 1 ELSE 0 END), "
-            "sum(CASE WHEN c.status != 'closed' AND EXISTS (SELECT 1 FROM consent_records r "
-            "WHERE r.participant_id = c.participant_id AND r.withdrawn_at IS NULL "
-            "AND r.valid_until IS NOT NULL AND r.valid_until > :at AND r.valid_until <= :expiry) "
-            "THEN 1 ELSE 0 END) "
-            "FROM cases c JOIN users u ON u.id = c.worker_id "
-            f"WHERE c.unit_id = :u AND (c.status != 'closed' OR {due}) "
-            "GROUP BY c.worker_id, u.display_name",
-            u=uid(unit0), today=today, since=since, cutoff=datetime.combine(since, datetime.min.time()),
-            at=limit_at, expiry=limit_at + timedelta(
-                days=app.config["CASEAPP_CONSENT_EXPIRY_WARNING_DAYS"])),
-            max(5, args.repeat // 3), counter)
+        query, params = dashboard_baseline(app.config, uid(unit0), today, datetime.utcnow())
+        base = measure(sql(app, query, **params), max(5, args.repeat // 3), counter)
         status = coordinator.client.get("/caseload/").status_code
         if status != 200:
             skipped("coordinator_dashboard", f"status {status}")
@@ -358,48 +332,9 @@ def main() -> None:
         # baseline is the same query: the figures are the same, the PDF drawing is the app's.
         start_on, end_on = date(2015, 1, 1), today
         period = f"from={start_on.isoformat()}&to={end_on.isoformat()}"
-        units_in = ", ".join(f":u{i}" for i in range(len(info["units"])))
-        unit_params = {f"u{i}": uid(u) for i, u in enumerate(info["units"])}
-        days = ("CAST(julianday(po.first_on) - julianday(c.started_on) AS INTEGER)"
-                if database == "sqlite" else "(po.first_on - c.started_on)")
-        followed = (f"c.unit_id IN ({units_in}) AND c.started_on <= :d1 "
-                    "AND (c.ended_on IS NULL OR c.ended_on >= :d0)")
-        answer = ("CASE WHEN k.answered_at IS NULL THEN 'open' WHEN k.still_active THEN 'yes' "
-                  "ELSE 'no' END")
-        stats_base = sql(app,
-            "WITH po AS (SELECT o.case_id, "
-            "min(CAST(o.occurred_on AS VARCHAR) || '|' || o.code) AS first_key, "
-            "max(CAST(o.occurred_on AS VARCHAR) || '|' || o.code) AS latest_key, "
-            "min(o.occurred_on) AS first_on FROM outcomes o WHERE o.occurred_on <= :d1 "
-            "GROUP BY o.case_id) "
-            "SELECT 'followed', c.programme, c.track, CAST(c.unit_id AS VARCHAR), "
-            "CASE WHEN p.minority_language THEN 'y' ELSE 'n' END, "
-            "sum(CASE WHEN c.ended_on IS NOT NULL AND c.ended_on <= :d1 THEN 1 ELSE 0 END), "
-            "count(*), sum(CASE WHEN c.started_on >= :d0 AND c.started_on <= :d1 THEN 1 ELSE 0 END) "
-            f"FROM cases c JOIN participants p ON p.id = c.participant_id WHERE {followed} "
-            "GROUP BY c.programme, c.track, c.unit_id, p.minority_language "
-            "UNION ALL SELECT 'codes', c.programme, c.track, substr(po.first_key, 12), "
-            "substr(po.latest_key, 12), count(*), 0, 0 FROM cases c "
-            f"JOIN po ON po.case_id = c.id WHERE {followed} "
-            "GROUP BY c.programme, c.track, substr(po.first_key, 12), substr(po.latest_key, 12) "
-            f"UNION ALL SELECT 'days', c.programme, c.track, '', '', {days}, count(*), 0 "
-            f"FROM cases c JOIN po ON po.case_id = c.id WHERE {followed} "
-            f"GROUP BY c.programme, c.track, {days} "
-            f"UNION ALL SELECT 'checkpoints', '', '', CAST(k.months AS VARCHAR), {answer}, "
-            "count(*), 0, 0 FROM checkpoints k JOIN cases c ON c.id = k.case_id "
-            f"WHERE c.unit_id IN ({units_in}) AND k.due_on >= :d0 AND k.due_on <= :d1 "
-            f"GROUP BY k.months, {answer} "
-            "UNION ALL SELECT 'funnel', '', '', '', '', s.stage, count(*), 0 FROM ("
-            "SELECT CASE WHEN pl.case_id IS NOT NULL AND oc.case_id IS NOT NULL "
-            "AND st.case_id IS NOT NULL THEN 3 WHEN pl.case_id IS NOT NULL "
-            "AND oc.case_id IS NOT NULL THEN 2 WHEN pl.case_id IS NOT NULL THEN 1 ELSE 0 END "
-            "AS stage FROM cases c LEFT JOIN plans pl ON pl.case_id = c.id "
-            "LEFT JOIN (SELECT DISTINCT case_id FROM outcomes WHERE occurred_on <= :d1) oc "
-            "ON oc.case_id = c.id LEFT JOIN (SELECT DISTINCT case_id FROM checkpoints "
-            "WHERE months = 12 AND still_active) st ON st.case_id = c.id "
-            f"WHERE c.unit_id IN ({units_in}) AND c.started_on >= :d0 AND c.started_on <= :d1"
-            ") s GROUP BY s.stage",
-            d0=start_on, d1=end_on, **unit_params)
+        query, params = statistics_baseline(database, [uid(u) for u in info["units"]],
+                                            start_on, end_on)
+        stats_base = sql(app, query, **params)
         for operation, page in (("statistics_page", f"/reports/statistics?{period}"),
                                 ("nokkeltall_pdf", f"/reports/nokkeltall.pdf?{period}")):
             status = all_units.client.get(page).status_code
@@ -465,6 +400,86 @@ def main() -> None:
         "calibration_loop_ms": calibration, "load_average": os.getloadavg(),
         "results": results}, indent=2) + "\n")
     print(f"wrote {out}")
+
+
+def dashboard_baseline(config, unit_id, today: date, at: datetime) -> tuple[str, dict]:
+    """The coordinator dashboard's six numbers per worker of one unit, as
+    ``caseapp/caseload/dashboard.py`` defines them, in one hand-written GROUP BY. Rows:
+    (worker id, name, active, no-contact, overdue-goals, checkpoints, no-consent,
+    consent-expiring)."""
+    since = today - timedelta(days=config["CASEAPP_NO_CONTACT_DAYS"])
+    due = ("EXISTS (SELECT 1 FROM checkpoints p WHERE p.case_id = c.id "
+           "AND p.answered_at IS NULL AND p.due_on <= :today)")
+    live = "SELECT 1 FROM contacts k WHERE k.case_id = c.id AND k.deleted_at IS NULL"
+    query = (
+        "SELECT c.worker_id, u.display_name, "
+        "sum(CASE WHEN c.status = 'active' THEN 1 ELSE 0 END), "
+        f"sum(CASE WHEN c.status = 'active' AND NOT EXISTS ({live} AND k.occurred_at >= :cutoff) "
+        f"AND (c.started_on < :since OR EXISTS ({live})) THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN c.status = 'active' AND EXISTS (SELECT 1 FROM plan_goal_deadlines g "
+        "WHERE g.case_id = c.id AND g.target_date < :today) THEN 1 ELSE 0 END), "
+        f"sum(CASE WHEN {due} THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN c.status != 'closed' AND NOT EXISTS (SELECT 1 FROM consent_records r "
+        "WHERE r.participant_id = c.participant_id AND r.purpose = 'follow_up' "
+        "AND r.valid_from <= :at AND (r.valid_until IS NULL OR r.valid_until > :at) "
+        "AND (r.withdrawn_at IS NULL OR r.withdrawn_at > :at)) THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN c.status != 'closed' AND EXISTS (SELECT 1 FROM consent_records r "
+        "WHERE r.participant_id = c.participant_id AND r.withdrawn_at IS NULL "
+        "AND r.valid_until IS NOT NULL AND r.valid_until > :at AND r.valid_until <= :expiry) "
+        "THEN 1 ELSE 0 END) "
+        "FROM cases c JOIN users u ON u.id = c.worker_id "
+        f"WHERE c.unit_id = :u AND (c.status != 'closed' OR {due}) "
+        "GROUP BY c.worker_id, u.display_name")
+    return query, {"u": unit_id, "today": today, "since": since,
+                   "cutoff": datetime.combine(since, datetime.min.time()), "at": at,
+                   "expiry": at + timedelta(days=config["CASEAPP_CONSENT_EXPIRY_WARNING_DAYS"])}
+
+
+def statistics_baseline(database: str, unit_ids: list, start: date, end: date) -> tuple[str, dict]:
+    """The counts of ``caseapp/reports/statistics.py`` (followed/started, first and latest
+    outcome, days to the first, checkpoints, funnel) for ``unit_ids`` in one hand-written
+    statement of five GROUP BYs. Rows: (kind, programme, track, a, b, n1, n2, n3)."""
+    units_in = ", ".join(f":u{i}" for i in range(len(unit_ids)))
+    days = ("CAST(julianday(po.first_on) - julianday(c.started_on) AS INTEGER)"
+            if database == "sqlite" else "(po.first_on - c.started_on)")
+    followed = (f"c.unit_id IN ({units_in}) AND c.started_on <= :d1 "
+                "AND (c.ended_on IS NULL OR c.ended_on >= :d0)")
+    answer = ("CASE WHEN k.answered_at IS NULL THEN 'open' WHEN k.still_active THEN 'yes' "
+              "ELSE 'no' END")
+    query = (
+        "WITH po AS (SELECT o.case_id, "
+        "min(CAST(o.occurred_on AS VARCHAR) || '|' || o.code) AS first_key, "
+        "max(CAST(o.occurred_on AS VARCHAR) || '|' || o.code) AS latest_key, "
+        "min(o.occurred_on) AS first_on FROM outcomes o WHERE o.occurred_on <= :d1 "
+        "GROUP BY o.case_id) "
+        "SELECT 'followed', c.programme, c.track, CAST(c.unit_id AS VARCHAR), "
+        "CASE WHEN p.minority_language THEN 'y' ELSE 'n' END, "
+        "sum(CASE WHEN c.ended_on IS NOT NULL AND c.ended_on <= :d1 THEN 1 ELSE 0 END), "
+        "count(*), sum(CASE WHEN c.started_on >= :d0 AND c.started_on <= :d1 THEN 1 ELSE 0 END) "
+        f"FROM cases c JOIN participants p ON p.id = c.participant_id WHERE {followed} "
+        "GROUP BY c.programme, c.track, c.unit_id, p.minority_language "
+        "UNION ALL SELECT 'codes', c.programme, c.track, substr(po.first_key, 12), "
+        "substr(po.latest_key, 12), count(*), 0, 0 FROM cases c "
+        f"JOIN po ON po.case_id = c.id WHERE {followed} "
+        "GROUP BY c.programme, c.track, substr(po.first_key, 12), substr(po.latest_key, 12) "
+        f"UNION ALL SELECT 'days', c.programme, c.track, '', '', {days}, count(*), 0 "
+        f"FROM cases c JOIN po ON po.case_id = c.id WHERE {followed} "
+        f"GROUP BY c.programme, c.track, {days} "
+        f"UNION ALL SELECT 'checkpoints', '', '', CAST(k.months AS VARCHAR), {answer}, "
+        "count(*), 0, 0 FROM checkpoints k JOIN cases c ON c.id = k.case_id "
+        f"WHERE c.unit_id IN ({units_in}) AND k.due_on >= :d0 AND k.due_on <= :d1 "
+        f"GROUP BY k.months, {answer} "
+        "UNION ALL SELECT 'funnel', '', '', '', '', s.stage, count(*), 0 FROM ("
+        "SELECT CASE WHEN pl.case_id IS NOT NULL AND oc.case_id IS NOT NULL "
+        "AND st.case_id IS NOT NULL THEN 3 WHEN pl.case_id IS NOT NULL "
+        "AND oc.case_id IS NOT NULL THEN 2 WHEN pl.case_id IS NOT NULL THEN 1 ELSE 0 END "
+        "AS stage FROM cases c LEFT JOIN plans pl ON pl.case_id = c.id "
+        "LEFT JOIN (SELECT DISTINCT case_id FROM outcomes WHERE occurred_on <= :d1) oc "
+        "ON oc.case_id = c.id LEFT JOIN (SELECT DISTINCT case_id FROM checkpoints "
+        "WHERE months = 12 AND still_active) st ON st.case_id = c.id "
+        f"WHERE c.unit_id IN ({units_in}) AND c.started_on >= :d0 AND c.started_on <= :d1"
+        ") s GROUP BY s.stage")
+    return query, {"d0": start, "d1": end, **{f"u{i}": u for i, u in enumerate(unit_ids)}}
 
 
 def _calibrate() -> float:
