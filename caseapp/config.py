@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_DB_POOL_RECYCLE": 1800,
     "CASEAPP_DB_CONNECT_TIMEOUT": 5,
     "CASEAPP_DB_STATEMENT_TIMEOUT_MS": 60000,
+    # PostgreSQL's JIT compiler: off, because it costs ~90–180 ms on the dashboard's
+    # per-unit GROUP BY (docs/benchmarks.md) and no query of the app runs long enough to gain.
+    "CASEAPP_DB_JIT": False,
     # Cookies: Secure on by default; `make run` on plain http://127.0.0.1 turns it off explicitly.
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,

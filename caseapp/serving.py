@@ -89,7 +89,9 @@ def engine_options(config: dict[str, Any]) -> dict[str, Any]:
     replaced after ``CASEAPP_DB_POOL_RECYCLE`` s; connecting gives up after
     ``CASEAPP_DB_CONNECT_TIMEOUT`` s; one SQL statement is cancelled by the server after
     ``CASEAPP_DB_STATEMENT_TIMEOUT_MS`` (0 = no limit), so a runaway query cannot hold a
-    worker. Values in ``SQLALCHEMY_ENGINE_OPTIONS`` win."""
+    worker; PostgreSQL's JIT compiler is off unless ``CASEAPP_DB_JIT`` (its compile time,
+    ~90–180 ms, was half the dashboard's query at 5,000 cases; docs/benchmarks.md). Values in
+    ``SQLALCHEMY_ENGINE_OPTIONS`` win."""
     return {
         "pool_size": config["CASEAPP_DB_POOL_SIZE"],
         "max_overflow": config["CASEAPP_DB_MAX_OVERFLOW"],
@@ -98,7 +100,8 @@ def engine_options(config: dict[str, Any]) -> dict[str, Any]:
         "pool_pre_ping": True,
         "connect_args": {
             "connect_timeout": config["CASEAPP_DB_CONNECT_TIMEOUT"],
-            "options": f"-c statement_timeout={config['CASEAPP_DB_STATEMENT_TIMEOUT_MS']}",
+            "options": f"-c statement_timeout={config['CASEAPP_DB_STATEMENT_TIMEOUT_MS']} "
+                       f"-c jit={'on' if config['CASEAPP_DB_JIT'] else 'off'}",
             "application_name": "caseapp",
         },
     }

@@ -61,3 +61,4 @@ def test_postgresql_pool_and_timeouts(app, is_postgres):
     with db.engine.connect() as conn:
         assert conn.execute(text("SHOW statement_timeout")).scalar() == "1min"
         assert conn.execute(text("SHOW application_name")).scalar() == "caseapp"
+        assert conn.execute(text("SHOW jit")).scalar() == "off"  # CASEAPP_DB_JIT

@@ -106,7 +106,10 @@ class _ContactFields:
 
 class Contact(_ContactFields, db.Model):
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_case_occurred", "case_id", "occurred_at"),)
+    # The coordinator dashboard's "no session lately" reads the sessions since a date across
+    # the database (PostgreSQL hashes them): by date, not a scan of every session.
+    __table_args__ = (Index("ix_contacts_case_occurred", "case_id", "occurred_at"),
+                      Index("ix_contacts_occurred_at", "occurred_at"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"))
