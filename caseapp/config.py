@@ -31,7 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_DB_CONNECT_TIMEOUT": 5,
     "CASEAPP_DB_STATEMENT_TIMEOUT_MS": 60000,
     # PostgreSQL's JIT compiler: off, because it costs ~90–180 ms on the dashboard's
-    # per-unit GROUP BY (docs/benchmarks.md) and no query of the app runs long enough to gain.
+    # per-unit GROUP BY (docs/benchmarks.md); it pays only for queries of seconds.
     "CASEAPP_DB_JIT": False,
     # Cookies: Secure on by default; `make run` on plain http://127.0.0.1 turns it off explicitly.
     "SESSION_COOKIE_SECURE": True,
