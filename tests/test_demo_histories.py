@@ -2,19 +2,21 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC
+from datetime import UTC, date
 
 import pyotp
 from sqlalchemy import func, select
 
 from caseapp.cases.models import Case
 from caseapp.contacts.models import Contact
-from caseapp.demo.generate import TODAY, load_demo
+from caseapp.demo.generate import load_demo
 from caseapp.extensions import db
 from caseapp.outcomes.models import Checkpoint, Outcome
 from caseapp.plans.models import PlanVersion
 from caseapp.transitions.models import Placement, Transition
 from consent.services import valid_basis
+
+TODAY = date(2026, 11, 2)  # the test clock's day: the demo's histories end on it
 
 
 def test_demo_cases_have_histories(app):
@@ -39,7 +41,6 @@ def test_demo_cases_have_histories(app):
 
 
 def test_a_demo_worker_sees_tasks_and_a_full_case_page(app, make_client, clock):
-    """The test clock (2 Nov 2026) is the day after the demo's "today"."""
     logins = {l["username"]: l for l in load_demo(db.session, seed=5)}
     db.session.commit()
     due = db.session.scalars(select(Checkpoint).where(Checkpoint.answered_at.is_(None),
@@ -54,3 +55,22 @@ def test_a_demo_worker_sees_tasks_and_a_full_case_page(app, make_client, clock):
                                                       Case.status == "active")).first()
     page = client.get(f"/cases/{open_case.id}").text
     assert "Samtale" in page and "Planversjon 1" in page and "Grunnlag registrert" in page
+
+
+def test_a_demo_loaded_later_looks_current(app, clock):
+    """Loaded on any day, the demo's histories end that day: recent sessions, consents that
+    expire in the coming weeks, nothing dated in the future."""
+    from datetime import timedelta
+
+    from consent.models import ConsentRecord
+
+    clock.advance(days=200)
+    today = clock.now().date()
+    load_demo(db.session, seed=5)
+    db.session.commit()
+    latest = db.session.scalar(select(func.max(Contact.occurred_at)))
+    assert today - timedelta(days=14) <= latest.date() <= today
+    ends = [r.valid_until.date() for r in db.session.scalars(select(ConsentRecord))
+            if r.valid_until and r.withdrawn_at is None]
+    assert any(today < end <= today + timedelta(days=30) for end in ends)
+    assert db.session.scalar(select(func.max(Case.started_on))) <= today

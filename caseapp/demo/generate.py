@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 import audit
 from caseapp.accounts.services import create_user
 from caseapp.cases.models import Case, CaseStatus
+from caseapp.clock import local_now
 from caseapp.demo import names
 from caseapp.demo.histories import add_histories
 from caseapp.participants.models import Gender, Participant
@@ -87,7 +88,6 @@ BIRTH_YEARS = {"lower_secondary": (2010, 2012), "upper_secondary": (2008, 2010),
                "health": (1990, 2006), "building": (1995, 2007)}
 MINORITY_SHARE = {"lower_secondary": 0.25, "upper_secondary": 0.3, "health": 148 / 191,
                   "building": 0.4}
-TODAY = date(2026, 11, 1)
 
 
 def _password(rng: random.Random) -> str:
@@ -104,8 +104,10 @@ def _birth_date(rng: random.Random, years: tuple[int, int]) -> date:
     return start + timedelta(days=rng.randrange((date(years[1], 12, 31) - start).days))
 
 
-def load_demo(session: Session, seed: int = 2025) -> list[dict]:
-    """Create units, staff, participants and cases; return the demo logins."""
+def load_demo(session: Session, seed: int = 2025, today: date | None = None) -> list[dict]:
+    """Create units, staff, participants and cases; return the demo logins. The histories end
+    ``today`` (default: the clock's local date), so a demo loaded any day looks current."""
+    today = today or local_now().date()
     if session.scalar(select(func.count(Unit.id))):
         raise DemoExists()
     rng = random.Random(seed)
@@ -125,9 +127,9 @@ def load_demo(session: Session, seed: int = 2025) -> list[dict]:
         for index in range(count):
             worker, unit_key = assignments[index % len(assignments)]
             cases.append(_add_participant_with_case(session, rng, programme, track,
-                                                    staff[worker], units[unit_key]))
+                                                    staff[worker], units[unit_key], today))
     session.flush()
-    add_histories(session, seed, cases, TODAY)
+    add_histories(session, seed, cases, today)
     audit.record("demo.load", actor=None, details={"seed": seed}, session=session)
     session.flush()
     return logins
@@ -145,17 +147,17 @@ def new_participant(rng: random.Random, track: str) -> Participant:
         minority_language=minority, home_municipality="4204")
 
 
-def _add_participant_with_case(session, rng, programme, track, worker, unit) -> Case:
+def _add_participant_with_case(session, rng, programme, track, worker, unit, today) -> Case:
     participant = new_participant(rng, track)
     session.add(participant)
-    started = TODAY - timedelta(days=rng.randrange(30, 3 * 365))
+    started = today - timedelta(days=rng.randrange(30, 3 * 365))
     closed = programme == "work_leader" and rng.random() < 0.3
     case = Case(
         participant=participant, programme=programme, track=track, unit_id=unit.id,
         worker_id=worker.id, started_on=started,
         status=CaseStatus.CLOSED.value if closed else (
             CaseStatus.PAUSED.value if rng.random() < 0.05 else CaseStatus.ACTIVE.value),
-        ended_on=min(started + timedelta(days=rng.randrange(60, 400)), TODAY) if closed else None)
+        ended_on=min(started + timedelta(days=rng.randrange(60, 400)), today) if closed else None)
     session.add(case)
     return case
 
