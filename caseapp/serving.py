@@ -76,7 +76,19 @@ def init_compression(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", [
         "text/html", "text/css", "text/csv", "text/plain", "text/javascript",
         "application/javascript", "application/json", "image/svg+xml"])
+    # Flask-Compress's streaming path replaces a file response's body without keeping its
+    # close(), which leaks the open static file; so streams are left alone and static text
+    # files are read into the response first (they are small), then compressed whole.
+    app.config.setdefault("COMPRESS_STREAMS", False)
     Compress(app)
+
+    @app.after_request
+    def buffer_static_text(response):  # registered after Compress, so it runs before it
+        if (request.endpoint == "static" and response.status_code == 200
+                and response.mimetype in app.config["COMPRESS_MIMETYPES"]):
+            response.direct_passthrough = False
+            response.make_sequence()  # reads the file; closes it when the response closes
+        return response
 
 
 def engine_options(config: dict[str, Any]) -> dict[str, Any]:
