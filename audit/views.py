@@ -17,12 +17,14 @@ import audit
 from audit import erasure, report, subject, workspace
 from audit.forms import FLAG_LABELS, ErasureForm, SearchForm, SubjectForm
 from audit.models import AuditEvent
-from audit.services import last_verification
+from audit.services import last_verification, verify_chain
+from caseapp.auth.forms import PostForm
 from caseapp.accounts.models import User
 from caseapp.clock import now
 from caseapp.extensions import db
 from caseapp.participants.models import Participant
 from roles import Perm
+from roles import can
 from roles.guards import requires
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -82,7 +84,23 @@ def events():
     return render_template("audit/events.html", form=form, valid=valid, result=result,
                            hits=shown, page=page, pages=pages, query=query,
                            flag_labels=FLAG_LABELS, verification=last_verification(db.session),
-                           problem_labels=PROBLEM_LABELS)
+                           problem_labels=PROBLEM_LABELS, verify_form=PostForm())
+
+
+@bp.route("/verify", methods=["POST"])
+@requires(Perm.AUDIT_VERIFY)
+def verify():
+    """Re-compute the chain against the signed checkpoints, as `caseapp audit verify` does; the
+    result is the verification event shown at the top of the workspace."""
+    if PostForm().validate_on_submit():
+        result = verify_chain(db.session, current_app.instance_path, actor=current_user,
+                              grounds=can(current_user, Perm.AUDIT_VERIFY).grounds)
+        if result.ok:
+            flash(_("The audit log has been verified: the chain is intact."), "success")
+        else:
+            flash(_("The audit log has been verified: the chain is BROKEN. See the details below."),
+                  "error")
+    return redirect(url_for("audit.events") + "#verification-title")
 
 
 @bp.route("/export.csv")

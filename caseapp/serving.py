@@ -78,6 +78,16 @@ def init_compression(app: Flask) -> None:
         "application/javascript", "application/json", "image/svg+xml"])
     Compress(app)
 
+    @app.after_request  # registered after Compress, so it runs before it
+    def close_the_original_stream(response):
+        """Flask-Compress gzips a streamed response (a static file) by replacing its iterable
+        with a generator over it, and never closes the file underneath; close it with the
+        response (otherwise every static file served leaks an open file: ResourceWarning)."""
+        original = response.response
+        if response.is_streamed and hasattr(original, "close"):
+            response.call_on_close(original.close)
+        return response
+
 
 def engine_options(config: dict[str, Any]) -> dict[str, Any]:
     """Pool and timeouts for PostgreSQL (SQLite keeps its busy timeout, set elsewhere).
