@@ -175,6 +175,17 @@ def subject_export(participant_id: str, fmt: str):
                     headers={"Content-Disposition": f"attachment; filename=innsyn.{fmt}"})
 
 
+@bp.route("/participants/<participant_id>/export")
+@requires(Perm.SUBJECT_REQUESTS)
+def subject_export_html(participant_id: str):
+    """The Art. 15 copy as an accessible HTML page in bokmål, beside the PDF and the JSON."""
+    participant = _participant(participant_id)
+    data = subject.collect_audited(db.session, current_user, participant, "html")
+    with force_locale(report.REPORT_LANGUAGE):  # the whole page in bokmål, like the PDF
+        return render_template("audit/subject_export.html", participant=participant,
+                               sections=subject.html_sections(data), made=now())
+
+
 @bp.route("/participants/<participant_id>/erasure", methods=["GET", "POST"])
 @requires(Perm.SUBJECT_REQUESTS)
 def erasure_decision(participant_id: str):

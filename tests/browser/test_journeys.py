@@ -130,6 +130,10 @@ def test_privacy_officer_verifies_the_log_and_makes_an_access_report(page, facto
     page.goto(f"/audit/?participant={person.id}")  # the same events in the audit log
     rows = page.locator("tbody").inner_text()
     assert mentor.username in rows or mentor.display_name in rows
+    page.click("main a:has-text('Kopi av alle opplysninger (nettside)')")  # Art. 15, accessible
+    expect(page.locator("h1")).to_have_text("Alt vi har lagret om deg")
+    expect(page.locator("main section").first).to_contain_text(person.national_id)
+    assert not violations(page)
 
 
 def test_work_leader_records_a_placement_and_an_mfy_outcome(phone, factory, clock):

@@ -120,6 +120,8 @@ EXPECTED = {
                                  {"anonymous": LOGIN, "privacy_officer": 200}, 403),
     # The privacy officer verifies the audit chain from the workspace.
     "audit.verify": ("POST", "/audit/verify", {"anonymous": LOGIN, "privacy_officer": 302}, 403),
+    "audit.subject_export_html": ("GET", "/audit/participants/{participant}/export",
+                                  {"anonymous": LOGIN, "privacy_officer": 200}, 403),
 }
 
 

@@ -34,7 +34,8 @@ NOT_SWEPT = {"static"}
 # existing or not, and opening needs a written reason that is audited and reviewed).
 BY_DESIGN = {
     ("privacy_officer", "audit.access_report"), ("privacy_officer", "audit.subject_export"),
-    ("privacy_officer", "audit.access_report_html"),  # the same report as an HTML page
+    # the same report and copy as HTML pages
+    ("privacy_officer", "audit.access_report_html"), ("privacy_officer", "audit.subject_export_html"),
     ("privacy_officer", "audit.erasure_decision"), ("privacy_officer", "breakglass.decide"),
     ("admin", "admin.deactivate"),
     # the coordinator's drill-down lists their own units' cases (metadata only, no names)
