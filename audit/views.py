@@ -18,13 +18,12 @@ from audit import erasure, report, subject, workspace
 from audit.forms import FLAG_LABELS, ErasureForm, SearchForm, SubjectForm
 from audit.models import AuditEvent
 from audit.services import last_verification, verify_chain
-from caseapp.auth.forms import PostForm
 from caseapp.accounts.models import User
+from caseapp.auth.forms import PostForm
 from caseapp.clock import now
 from caseapp.extensions import db
 from caseapp.participants.models import Participant
-from roles import Perm
-from roles import can
+from roles import Perm, can
 from roles.guards import requires
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
