@@ -92,11 +92,15 @@ def checkpoint_file(instance_path: str | Path) -> Path:
     return Path(instance_path) / "audit-checkpoints.jsonl"
 
 
-def verify_chain(session: Session, instance_path: str | Path) -> chain.Verification:
-    """Verify the chain against every checkpoint (database and file); record the result."""
+def verify_chain(session: Session, instance_path: str | Path, actor: Any = None,
+                 grounds: str | None = None) -> chain.Verification:
+    """Verify the chain against every checkpoint (database and file); record the result.
+
+    ``actor`` is None for the command (``caseapp audit verify``), the privacy officer when
+    asked from the workspace."""
     result = chain.verify(session, chain.read_checkpoint_file(checkpoint_file(instance_path)))
-    record(VERIFY_ACTION, actor=None, outcome=ALLOWED if result.ok else DENIED,
-           details=result.as_details(), session=session)
+    record(VERIFY_ACTION, actor=actor, object_type="audit_log", grounds=grounds,
+           outcome=ALLOWED if result.ok else DENIED, details=result.as_details(), session=session)
     return result
 
 

@@ -1,4 +1,5 @@
-"""Data subject rights: finding a person by national ID and the Art. 15 export (JSON and PDF).
+"""Data subject rights: finding a person by national ID and the Art. 15 export (JSON, PDF and
+an accessible HTML page).
 
 The export holds *everything* stored about the participant: the participant row and every row
 of every table with a ``participant_id`` column (cases, consent records, break-glass accesses
@@ -85,17 +86,44 @@ def collect(session: Session, participant: Participant) -> dict[str, Any]:
     }
 
 
-def export(session: Session, actor, participant: Participant, fmt: str) -> bytes:
-    """The Art. 15 export as JSON or PDF bytes; audited with every category it holds."""
+def collect_audited(session: Session, actor, participant: Participant, fmt: str) -> dict[str, Any]:
+    """``collect``, audited as an export in ``fmt`` with every category it holds."""
     data = collect(session, participant)
     audit.record("participant.export", actor=actor, object_type="participant",
                  object_id=participant.id, subject_id=participant.id,
                  categories=["identity", "national_id", *data["records"]], grounds=GROUNDS,
                  details={"format": fmt})
+    return data
+
+
+def export(session: Session, actor, participant: Participant, fmt: str) -> bytes:
+    """The Art. 15 export as JSON or PDF bytes; audited with every category it holds."""
+    data = collect_audited(session, actor, participant, fmt)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
     with force_locale("nb"):
         return _pdf(data)
+
+
+def _text(value: Any) -> str:
+    """A stored value as the HTML page shows it: text as it is, nothing as "–", the rest
+    (lists, objects, numbers, yes/no) as JSON, as in the PDF."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def html_sections(data: dict[str, Any]) -> list[tuple[str, list[list[tuple[str, str]]]]]:
+    """The export as (heading, records) for the accessible HTML page, in the PDF's order: the
+    person, each table's rows, the access log; each record a list of (field, value)."""
+    def records(rows):
+        return [[(str(k), _text(v)) for k, v in sorted(row.items())] for row in rows]
+
+    return ([(_("About you"), records([data["participant"]]))]
+            + [(table, records(rows)) for table, rows in data["records"].items()]
+            + [(_("Who has looked at your data"), records(data["access_log"]))])
 
 
 def _pdf(data: dict[str, Any]) -> bytes:

@@ -17,12 +17,13 @@ import audit
 from audit import erasure, report, subject, workspace
 from audit.forms import FLAG_LABELS, ErasureForm, SearchForm, SubjectForm
 from audit.models import AuditEvent
-from audit.services import last_verification
+from audit.services import last_verification, verify_chain
 from caseapp.accounts.models import User
+from caseapp.auth.forms import PostForm
 from caseapp.clock import now
 from caseapp.extensions import db
 from caseapp.participants.models import Participant
-from roles import Perm
+from roles import Perm, can
 from roles.guards import requires
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -82,7 +83,23 @@ def events():
     return render_template("audit/events.html", form=form, valid=valid, result=result,
                            hits=shown, page=page, pages=pages, query=query,
                            flag_labels=FLAG_LABELS, verification=last_verification(db.session),
-                           problem_labels=PROBLEM_LABELS)
+                           problem_labels=PROBLEM_LABELS, verify_form=PostForm())
+
+
+@bp.route("/verify", methods=["POST"])
+@requires(Perm.AUDIT_VERIFY)
+def verify():
+    """Re-compute the chain against the signed checkpoints, as `caseapp audit verify` does; the
+    result is the verification event shown at the top of the workspace."""
+    if PostForm().validate_on_submit():
+        result = verify_chain(db.session, current_app.instance_path, actor=current_user,
+                              grounds=can(current_user, Perm.AUDIT_VERIFY).grounds)
+        if result.ok:
+            flash(_("The audit log has been verified: the chain is intact."), "success")
+        else:
+            flash(_("The audit log has been verified: the chain is BROKEN. See the details below."),
+                  "error")
+    return redirect(url_for("audit.events") + "#verification-title")
 
 
 @bp.route("/export.csv")
@@ -155,6 +172,17 @@ def subject_export(participant_id: str, fmt: str):
     body = subject.export(db.session, current_user, participant, fmt)
     return Response(body, mimetype="application/json" if fmt == "json" else "application/pdf",
                     headers={"Content-Disposition": f"attachment; filename=innsyn.{fmt}"})
+
+
+@bp.route("/participants/<participant_id>/export")
+@requires(Perm.SUBJECT_REQUESTS)
+def subject_export_html(participant_id: str):
+    """The Art. 15 copy as an accessible HTML page in bokmål, beside the PDF and the JSON."""
+    participant = _participant(participant_id)
+    data = subject.collect_audited(db.session, current_user, participant, "html")
+    with force_locale(report.REPORT_LANGUAGE):  # the whole page in bokmål, like the PDF
+        return render_template("audit/subject_export.html", participant=participant,
+                               sections=subject.html_sections(data), made=now())
 
 
 @bp.route("/participants/<participant_id>/erasure", methods=["GET", "POST"])

@@ -1,12 +1,15 @@
 """Jinja filters for dates, numbers and money in the user's language (Flask-Babel).
 
-In bokmål: ``date_long`` "5. mars 2026", ``number`` "12 345,6", ``kroner`` "kr 3 500".
+In bokmål: ``date_long`` "5. mars 2026", ``number`` "12 345,6", ``kroner`` "kr 3 500",
+``figure`` (a published statistic given as text) "12 345", "45,5 %", and "<5" or ":" as they are.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from babel.numbers import format_percent
 from flask import Flask
 from flask_babel import format_date, format_decimal, get_locale
 
@@ -41,6 +44,27 @@ def kroner(value: NumberLike | None) -> str:
     return f"{prefix}\N{NO-BREAK SPACE}{amount}"
 
 
+_FIGURE = re.compile(r"(?P<value>\d+(?:\.\d+)?)(?P<percent>\s?%)?")
+
+
+def figure(value: str | NumberLike | None) -> str:
+    """A published figure in the user's format: a count or median ("12 345", "45,5") or a share
+    ("45,5 %"). Anything else — the suppression marks "<5" and ":", "–" for none — is shown as
+    it is, so a hidden figure never turns into a number."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)):
+        return number(value)
+    text = str(value).strip()
+    match = _FIGURE.fullmatch(text)
+    if match is None:
+        return str(value)
+    amount = Decimal(match["value"])
+    if match["percent"]:
+        return format_percent(amount / 100, locale=get_locale(), decimal_quantization=False)
+    return number(amount)
+
+
 def register_filters(app: Flask) -> None:
     # format_date() in templates without a format gives the long form: "5. mars 2026".
     from caseapp.extensions import babel
@@ -49,3 +73,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(date_long)
     app.add_template_filter(number)
     app.add_template_filter(kroner)
+    app.add_template_filter(figure)

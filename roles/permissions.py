@@ -24,6 +24,7 @@ class Perm(StrEnum):
     CASELOAD_VIEW = "caseload.view"  # coordinator's units, metadata only
     AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
     AUDIT_EXPORT = "audit.export"  # a search of the audit log as CSV (metadata only)
+    AUDIT_VERIFY = "audit.verify"  # re-compute the audit log's hash chain from the workspace
     AUDIT_ACCESS_REPORT = "audit.access_report"  # "who has looked at my data" for one person
     SUBJECT_REQUESTS = "audit.subject_requests"  # Art. 15 exports and other data subject rights
     USERS_MANAGE = "users.manage"

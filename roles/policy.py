@@ -210,6 +210,7 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
     },
     Perm.AUDIT_VIEW: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
     Perm.AUDIT_EXPORT: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
+    Perm.AUDIT_VERIFY: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
     Perm.AUDIT_ACCESS_REPORT: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
     Perm.SUBJECT_REQUESTS: {Role.PRIVACY_OFFICER: _any_user("data_subject_request")},
     Perm.USERS_MANAGE: {Role.ADMIN: _any_user("administration")},

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from caseapp.formatting import figure
 from caseapp.reports.tables import Report
 
 WIDTH, LABEL_WIDTH, BAR_HEIGHT, GAP = 720, 350, 22, 8
@@ -59,7 +60,8 @@ def charts(report: Report) -> list[Chart]:
 
 
 def svg(chart: Chart) -> Markup:
-    """The chart as inline SVG with a title and a description (role="img")."""
+    """The chart as inline SVG with a title and a description (role="img"); the figures in the
+    user's number format."""
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
              f'viewBox="0 0 {WIDTH} {chart.height}" width="100%" '
              f'aria-labelledby="chart-{chart.key}-title chart-{chart.key}-desc">',
@@ -75,7 +77,7 @@ def svg(chart: Chart) -> Markup:
             parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" '
                          f'height="{BAR_HEIGHT}" fill="#005b7f"/>')
         parts.append(f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{middle}" '
-                     f'font-size="13">{escape(bar.text)}</text>')
+                     f'font-size="13">{escape(figure(bar.text))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 from flask_babel import format_date, format_datetime, format_decimal
@@ -54,14 +55,31 @@ def filter_texts(report: Report) -> list[str]:
     return texts
 
 
-def cost_rows(report: Report) -> list[list[str]]:
-    rows = [[str(LABELS.get(c.programme, c.programme)), format_decimal(c.annual_cost, "#,##0"),
-             format_decimal(c.persons_per_year, "#,##0"),
-             format_decimal(c.per_person_month, "#,##0")] for c in report.costs]
+class CostRow(NamedTuple):
+    """One line of the cost table as numbers (the comparison line has only the last)."""
+    label: str
+    annual_cost: float | None
+    persons_per_year: float | None
+    per_person_month: float
+
+
+def cost_lines(report: Report) -> list[CostRow]:
+    """The cost table's lines as numbers, for the page to format (kroner, number)."""
+    rows = [CostRow(str(LABELS.get(c.programme, c.programme)), c.annual_cost,
+                    c.persons_per_year, c.per_person_month) for c in report.costs]
     if report.comparison:
-        rows.append([str(report.comparison.get("label", "")), "", "",
-                     format_decimal(report.comparison["per_person_month"], "#,##0")])
+        rows.append(CostRow(str(report.comparison.get("label", "")), None, None,
+                            report.comparison["per_person_month"]))
     return rows
+
+
+def cost_rows(report: Report) -> list[list[str]]:
+    """The cost table's lines as text for the files (whole numbers, the header says NOK)."""
+    def whole(value):
+        return "" if value is None else format_decimal(value, "#,##0")
+
+    return [[line.label, whole(line.annual_cost), whole(line.persons_per_year),
+             whole(line.per_person_month)] for line in cost_lines(report)]
 
 
 def cost_header() -> list[str]:

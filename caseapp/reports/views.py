@@ -49,7 +49,7 @@ def statistics():
                            charts=[(chart, svg(chart)) for chart in charts(report)],
                            note=nokkeltall.suppression_note(),
                            cost_header=nokkeltall.cost_header(),
-                           cost_rows=nokkeltall.cost_rows(report), query=request.args)
+                           cost_lines=nokkeltall.cost_lines(report), query=request.args)
 
 
 @bp.route("/nokkeltall.<kind>")

@@ -15,13 +15,19 @@ from consent.services import grant
 from tests.test_cli import cli_env, run  # noqa: F401  (cli_env is a fixture)
 
 
-def test_privacy_officer_exports_everything_about_a_person(factory, client, make_client, login):
+def ola_and_kari(factory):
+    """Ola's case and Kari's (who must never appear in Ola's copy), their mentor, an officer."""
     school = factory.unit("Lund skole")
     mentor = factory.user("youth_mentor", [school])
     officer = factory.user("privacy_officer")
     person = factory.participant("Ola", "Testesen")
     case = factory.case(mentor, school, participant=person)
     factory.case(mentor, school, participant=factory.participant("Kari", "Annensen"))
+    return mentor, officer, person, case
+
+
+def test_privacy_officer_exports_everything_about_a_person(factory, client, make_client, login):
+    mentor, officer, person, case = ola_and_kari(factory)
     grant(db.session, participant_id=person.id, purpose="follow_up", actor=mentor,
           given_by="subject_and_guardians", guardians=[{"name": "Mor Testesen", "relation": "mor"}])
     db.session.commit()
@@ -101,3 +107,43 @@ def test_export_subject_from_the_command_line(cli_env):  # noqa: F811
     bad = run(cli_env, "export-subject", "--national-id", "123", "--out", str(pdf), check=False)
     assert bad.returncode != 0 and "not a valid national ID" in bad.stderr
     assert "intact" in run(cli_env, "audit", "verify").stdout
+
+
+def test_the_copy_of_all_data_as_an_accessible_web_page(factory, client, login):
+    """The same copy as the PDF and JSON, as an HTML page in bokmål with headings per area."""
+    from bs4 import BeautifulSoup
+
+    _mentor, officer, person, case = ola_and_kari(factory)
+    factory.consent(person)
+    login(client, officer)
+    found = client.submit("/audit/subjects", {"national_id": person.national_id})
+    assert f'href="/audit/participants/{person.id}/export"' in found.text
+
+    response = client.get(f"/audit/participants/{person.id}/export")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    soup = BeautifulSoup(response.text, "html.parser")
+    assert soup.html["lang"] == "nb"
+    assert soup.h1.get_text() == "Alt vi har lagret om deg"
+    headings = [h.get_text() for h in soup.select("main section > h2")]
+    assert headings[0] == "Om deg" and headings[-1] == "Hvem har sett opplysningene dine"
+    assert {"cases", "consent_records"} <= set(headings)
+
+    def facts(heading):
+        section = soup.find("h2", string=heading).find_parent("section")
+        return [dict(zip([dt.get_text() for dt in dl.find_all("dt")],
+                         [dd.get_text() for dd in dl.find_all("dd")]))
+                for dl in section.find_all("dl")]
+
+    about = facts("Om deg")[0]
+    assert about["national_id"] == person.national_id and about["given_name"] == "Ola"
+    assert [c["id"] for c in facts("cases")] == [str(case.id)]
+    assert "Kari" not in response.text and "Annensen" not in response.text
+    assert "participant.lookup" in {e["action"] for e in facts("Hvem har sett opplysningene dine")}
+
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "participant.export", AuditEvent.subject_id == person.id)).one()
+    assert event.actor_id == officer.id and event.details == {"format": "html"}
+    assert {"identity", "national_id", "cases", "consent_records"} <= set(event.categories)
+    statement = client.get("/tilgjengelighet").text  # no longer a known gap
+    assert "ennå ikke som en tilgjengelig HTML-side" not in statement
+    assert "kopien av alle opplysninger om en person" in statement

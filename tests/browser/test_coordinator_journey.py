@@ -1,11 +1,18 @@
 """A coordinator in a real browser: the caseload dashboard, a drill-down, a reassignment, and
-0 axe violations (WCAG 2.0/2.1 A and AA) on the dashboard, the list and the form."""
+0 axe violations (WCAG 2.0/2.1 A and AA) on the dashboard, the list and the form; the
+statistics page and its Nøkkeltall downloads (PDF, CSV, Excel)."""
 from __future__ import annotations
 
+import csv
+import io
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyotp
 from axe_playwright_python.sync_playwright import Axe
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from tests.conftest import PASSWORD
 
@@ -74,3 +81,75 @@ def test_coordinator_drills_down_and_reassigns(page, factory, clock, browser, li
     mine = other.locator("section", has_text="Mine saker").inner_text()
     assert "Sara Olsen" in mine and "Ny for deg fra" in mine
     other.context.close()
+
+
+def _downloaded(page, link_text: str) -> tuple[str, bytes]:
+    """Click a download link as the coordinator would; the file's suggested name and bytes."""
+    with page.expect_download() as info:
+        page.click(f"main a:has-text('{link_text}')")
+    download = info.value
+    return download.suggested_filename, Path(download.path()).read_bytes()
+
+
+def _digits(text: str) -> str:
+    """A figure without the Norwegian thousands separator (a space, also a no-break one)."""
+    return re.sub(r"[\s\u00a0\u202f]", "", text)
+
+
+def test_coordinator_reads_the_statistics_and_downloads_nokkeltall(page, factory, clock):
+    school = factory.unit("Lund ungdomsskole")
+    mentor = factory.user("youth_mentor", [school])
+    coordinator = factory.user("coordinator", [school])
+    for _ in range(7):  # enough cases for the figures to be published (1–4 are hidden)
+        factory.case(mentor, school)
+
+    log_in(page, coordinator, clock)
+    page.click("header a:has-text('Statistikk')")
+    page.wait_for_url("**/reports/statistics")
+    assert page.locator("h1").inner_text() == "Resultatstatistikk"
+
+    # The key figures, each a label with its number.
+    labels = page.locator("dl.key-figures dt").all_inner_texts()
+    values = page.locator("dl.key-figures dd").all_inner_texts()
+    figures = dict(zip(labels, values))
+    assert figures["Startet i perioden"] == "7"
+    assert figures["Fulgt i perioden"] == "7"
+    # The charts: SVG images named by their title (and described), with the figure's heading.
+    charts = page.locator("figure.chart")
+    assert charts.count() >= 1
+    for number in range(charts.count()):
+        chart = charts.nth(number)
+        svg = chart.locator("svg[role=img]")
+        title = svg.locator("title").text_content()
+        assert title and title == chart.locator("figcaption h2").inner_text()
+        assert svg.get_attribute("aria-labelledby").endswith("-desc")
+        assert svg.locator("desc").text_content()
+    assert not violations(page)
+
+    # Nøkkeltall as PDF: the report's title and the page's figure are in its text.
+    name, pdf = _downloaded(page, "Nøkkeltall (PDF)")
+    assert name == "nokkeltall.pdf" and pdf.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == "Nøkkeltall"
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Nøkkeltall" in text and "Lund ungdomsskole" in text
+    lines = [line.strip() for line in text.splitlines()]
+    started = lines[lines.index("Startet i perioden") + 1]  # the figure under its label
+    assert _digits(started) == _digits(figures["Startet i perioden"])
+
+    # The same tables as CSV (semicolons, UTF-8 with BOM) and as an Excel workbook.
+    name, body = _downloaded(page, "Tabeller (CSV)")
+    assert name == "nokkeltall.csv"
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Nøkkeltall"
+    assert rows[1][0] == "Enheter" and "Lund ungdomsskole" in rows[1][1]
+    assert ["Startet i perioden", "7"] in rows
+
+    name, body = _downloaded(page, "Tabeller (Excel)")
+    assert name == "nokkeltall.xlsx"
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    summary = [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert summary[0][0] == "Nøkkeltall"
+    assert any(row[:2] == ("Startet i perioden", 7) for row in summary)
+    assert len(book.worksheets) > 1  # one sheet per table
+    book.close()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pyotp
 from playwright.sync_api import expect
+from sqlalchemy import select
 
-from audit.services import verify_chain
+from audit.models import AuditEvent
 from caseapp.extensions import db
 from caseapp.participants.national_id import synthetic
 from consent.services import grant
@@ -89,7 +90,7 @@ def test_youth_mentor_on_a_phone(phone, factory, clock):
     assert no_sideways_scroll(page)
 
 
-def test_privacy_officer_verifies_the_log_and_makes_an_access_report(page, factory, clock, app):
+def test_privacy_officer_verifies_the_log_and_makes_an_access_report(page, factory, clock):
     unit = factory.unit("Lund ungdomsskole")
     mentor = factory.user("youth_mentor", [unit])
     officer = factory.user("privacy_officer", [unit])
@@ -102,13 +103,17 @@ def test_privacy_officer_verifies_the_log_and_makes_an_access_report(page, facto
     page.goto(f"/cases/{case.id}")  # a look the report must show
     page.click("header button:has-text('Logg ut')")
 
-    # The nightly `caseapp audit verify` (its command is tested in tests/audit/test_cli.py).
-    assert verify_chain(db.session, app.instance_path).ok
-    db.session.commit()
-
     log_in(page, officer, clock)
     page.click("header a:has-text('Revisjonslogg')")
-    expect(page.locator(".verification")).to_contain_text("kjeden er hel")
+    expect(page.locator(".verification")).to_contain_text("ikke blitt kontrollert")
+    with page.expect_navigation():
+        page.click("main button:has-text('Verifiser revisjonsloggen')")
+    expect(page.locator("main .ds-alert")).to_contain_text("Revisjonsloggen er kontrollert: kjeden er hel.")
+    result = page.locator(".verification").inner_text()
+    verified = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.verify")).one()
+    assert verified.actor_id == officer.id
+    assert f"kjeden er hel ({verified.details['events']} hendelser" in result
+    assert not violations(page)
     page.click("header a:has-text('Innsyn og rettigheter')")
     page.fill("#national_id", person.national_id)
     page.click("main button.primary")
@@ -125,6 +130,10 @@ def test_privacy_officer_verifies_the_log_and_makes_an_access_report(page, facto
     page.goto(f"/audit/?participant={person.id}")  # the same events in the audit log
     rows = page.locator("tbody").inner_text()
     assert mentor.username in rows or mentor.display_name in rows
+    page.click("main a:has-text('Kopi av alle opplysninger (nettside)')")  # Art. 15, accessible
+    expect(page.locator("h1")).to_have_text("Alt vi har lagret om deg")
+    expect(page.locator("main section").first).to_contain_text(person.national_id)
+    assert not violations(page)
 
 
 def test_work_leader_records_a_placement_and_an_mfy_outcome(phone, factory, clock):

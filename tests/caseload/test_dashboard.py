@@ -115,10 +115,9 @@ def test_drill_down_by_worker_and_dates_shown(client, login, world):
     page = client.get(f"/caseload/no-contact?unit={world['a'].id}&worker={world['first'].id}")
     assert case_refs(page.text) == {str(world["cases"]["stale"].id),
                                     str(world["cases"]["nothing"].id)}
-    # last session of "stale" (templates show the long form since h-ui: "1. oktober 2026")
-    assert any(f in page.text for f in ("1. oktober 2026", "1. okt. 2026", "01.10.2026"))
+    assert "1. oktober 2026" in page.text  # last session of "stale" (the long date form)
     goals = client.get(f"/caseload/overdue-goals?worker={world['first'].id}").text
-    assert any(f in goals for f in ("23. oktober 2026", "23. okt. 2026", "23.10.2026"))  # target
+    assert "23. oktober 2026" in goals  # the goal's target date
     active = client.get(f"/caseload/active?worker={world['second'].id}").text
     assert case_refs(active) == {str(world["cases"]["expiring"].id)}
     assert f"/cases/{world['cases']['expiring'].id}/reassign" in active

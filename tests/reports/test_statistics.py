@@ -155,6 +155,25 @@ def test_the_page_shows_suppressed_figures_only(world, client, login):
     assert event.details["units"] == [str(world["unit"].id)]
 
 
+def test_the_page_shows_figures_in_norwegian_format(world, client, login):
+    """Shares and medians as a Norwegian reader expects them; suppression marks unchanged."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page(client, login, world["coordinator"]).text, "html.parser")
+
+    def values(heading):
+        table = soup.find("h2", string=heading).find_next("table")
+        return {row.th.get_text(): row.td.get_text() for row in table.find_all("tr")}
+
+    shares = values("Andel i arbeid eller utdanning ved kontrollpunktene")
+    assert shares == {"3 måneder": "–", "6 måneder": "–", "12 måneder": "100\N{NO-BREAK SPACE}%"}
+    medians = values("Median antall dager fra start til første resultat")
+    assert medians["Arbeidsleder – Helse og omsorg"] == "33"
+    started = soup.find("caption", string=lambda s: s and s.startswith("Startet i perioden"))
+    cells = [td.get_text() for td in started.find_parent("table").find_all("td", class_="num")]
+    assert "<5" in cells and ":" in cells  # the marks as they are
+
+
 def test_another_units_figures_are_not_found(world, client, login):
     response = page(client, login, world["coordinator"], unit=str(world["other"].id))
     assert response.status_code == 404
@@ -206,11 +225,12 @@ def test_cost_figures_come_from_the_configured_inputs(world, client, login):
     import re
 
     text = page(client, login, world["coordinator"]).text
-    # NOK 850,000 a year / (20 people × 12 months) = 3,542 per person-month; AFT 20,975
-    assert re.search(r"<td>Arbeidsleder</td><td class=\"num\">850\s000</td><td class=\"num\">20</td>"
-                     r"<td class=\"num\">3\s542</td>", text)
+    # NOK 850,000 a year / (20 people × 12 months) = 3,542 per person-month; AFT 20,975 —
+    # in Norwegian format on the page
+    assert re.search(r"<td>Arbeidsleder</td><td class=\"num\">kr\s850\s000</td><td class=\"num\">20</td>"
+                     r"<td class=\"num\">kr\s3\s542</td>", text)
     assert re.search(r"<td>AFT</td><td class=\"num\"></td><td class=\"num\"></td>"
-                     r"<td class=\"num\">20\s975</td>", text)
+                     r"<td class=\"num\">kr\s20\s975</td>", text)
 
 
 def test_the_command_writes_csv_and_refuses_an_unknown_unit(app, world, tmp_path):

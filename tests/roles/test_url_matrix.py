@@ -118,6 +118,10 @@ EXPECTED = {
     "auth.extend": ("POST", "/login/extend", {"anonymous": LOGIN}, 302),
     "audit.access_report_html": ("GET", "/audit/participants/{participant}/access-report",
                                  {"anonymous": LOGIN, "privacy_officer": 200}, 403),
+    # The privacy officer verifies the audit chain from the workspace.
+    "audit.verify": ("POST", "/audit/verify", {"anonymous": LOGIN, "privacy_officer": 302}, 403),
+    "audit.subject_export_html": ("GET", "/audit/participants/{participant}/export",
+                                  {"anonymous": LOGIN, "privacy_officer": 200}, 403),
 }
 
 

@@ -33,8 +33,9 @@ NOT_SWEPT = {"static"}
 # break-glass is the emergency door: its form (no personal data) is shown for any case id,
 # existing or not, and opening needs a written reason that is audited and reviewed).
 BY_DESIGN = {
-    ("privacy_officer", "audit.access_report"), ("privacy_officer", "audit.access_report_html"),
-    ("privacy_officer", "audit.subject_export"),
+    ("privacy_officer", "audit.access_report"), ("privacy_officer", "audit.subject_export"),
+    # the same report and copy as HTML pages
+    ("privacy_officer", "audit.access_report_html"), ("privacy_officer", "audit.subject_export_html"),
     ("privacy_officer", "audit.erasure_decision"), ("privacy_officer", "breakglass.decide"),
     ("admin", "admin.deactivate"),
     # the coordinator's drill-down lists their own units' cases (metadata only, no names)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from flask import render_template_string
 
-from caseapp.formatting import date_long, kroner, number
+from caseapp.formatting import date_long, figure, kroner, number
 
 NBSP = "\N{NO-BREAK SPACE}"
 
@@ -49,3 +49,17 @@ def test_english_formats(app):
         assert date_long(date(2026, 3, 5)) == "March 5, 2026"
         assert plain(number(12345.6)) == "12,345.6"
         assert plain(kroner(3500)) == "NOK 3,500"
+        assert plain(figure("45.5 %")) == "45.5%" and plain(figure("12345")) == "12,345"
+
+
+def test_published_figures_keep_their_suppression_marks(nb):
+    assert plain(figure("12345")) == "12 345"
+    assert plain(figure("45 %")) == "45 %"
+    assert plain(figure("45.5 %")) == "45,5 %"
+    assert plain(figure("45.5")) == "45,5"  # a median in days
+    assert plain(figure(1234)) == "1 234"
+    for mark in ("<5", ":", "–", ""):
+        assert figure(mark) == mark
+    assert figure(None) == ""
+    html = render_template_string("{{ a|figure }} · {{ b|figure }}", a="<5", b="1200")
+    assert plain(html) == "&lt;5 · 1 200"
