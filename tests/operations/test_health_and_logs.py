@@ -82,3 +82,28 @@ def test_one_json_line_per_request_and_no_personal_data(client, login, mentor, s
                    "Skolegata", "korrekt-hest", "next=", "?q", mentor.username):
         assert secret not in text, secret
         assert secret not in caplog.text, secret
+
+
+def test_the_log_line_does_not_load_the_user_again(app, client, login, mentor):
+    """After the request's commit the log line names the user without another transaction:
+    one read of the user per page, not a second one (and a second write lock on SQLite)."""
+    from sqlalchemy import event
+
+    from caseapp.extensions import db
+
+    login(client, mentor)
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    user_reads = [s for s in statements if s.lstrip().startswith("SELECT users.id")]
+    assert len(user_reads) == 1
+    assert sum(s.startswith("BEGIN") for s in statements) <= 1
