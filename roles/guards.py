@@ -5,6 +5,7 @@ fails for a view with neither. Denials are written to the audit log.
 """
 from __future__ import annotations
 
+import uuid
 from functools import wraps
 from typing import Any, Callable
 
@@ -59,3 +60,23 @@ def authorize(permission: str | Perm, obj: Any) -> Decision:
     if not decision:
         _deny(perm, obj, 404)
     return decision
+
+
+def own_units(permission: str | Perm, requested: str | None = None) -> list:
+    """The current user's units, sorted, or only ``requested`` (a ``?unit=`` value) when it is
+    one of them. Any other value answers 404, audited like every denial; a value that is not
+    an id is not written to the log."""
+    perm = lookup(permission)
+    units = sorted(current_user.units, key=lambda unit: unit.display_name)
+    if not requested:
+        return units
+    try:
+        wanted = uuid.UUID(str(requested))
+    except ValueError:
+        wanted = None
+    chosen = [unit for unit in units if unit.id == wanted]
+    if not chosen:
+        record_now("access.denied", object_type="unit", object_id=wanted, outcome=DENIED,
+                   details={"permission": perm.value})
+        abort(404)
+    return chosen

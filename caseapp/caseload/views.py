@@ -11,7 +11,7 @@ from caseapp.caseload.dashboard import METRICS, Limits, UnknownMetric, dashboard
 from caseapp.clock import local_now, now
 from caseapp.extensions import db
 from roles import Perm
-from roles.guards import requires
+from roles.guards import own_units, requires
 
 bp = Blueprint("caseload", __name__, url_prefix="/caseload")
 
@@ -43,12 +43,8 @@ def overview():
 def drill(metric: str):
     """The cases behind one number: all the user's units, or ``?unit=`` (one of them) and
     ``?worker=``. Another unit or an unknown metric answers 404, as if it did not exist."""
-    unit_id, worker_id = _uuid_arg("unit"), _uuid_arg("worker")
-    units = list(current_user.units)
-    if unit_id is not None:
-        units = [u for u in units if u.id == unit_id]
-        if not units:
-            abort(404)
+    worker_id, one_unit = _uuid_arg("worker"), bool(request.args.get("unit"))
+    units = own_units(Perm.CASELOAD_VIEW, request.args.get("unit"))
     try:
         listing = drill_down(db.session, units, metric, _limits(), worker_id=worker_id,
                              page=request.args.get("page", 1, type=int),
@@ -56,5 +52,5 @@ def drill(metric: str):
     except UnknownMetric:
         abort(404)
     return render_template("caseload/drill.html", listing=listing, metrics=METRICS,
-                           metric=metric, unit=units[0] if unit_id else None,
+                           metric=metric, unit=units[0] if one_unit else None,
                            worker_id=worker_id, units={u.id: u for u in units})

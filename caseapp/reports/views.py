@@ -3,32 +3,25 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from caseapp.clock import local_now
 from caseapp.extensions import db
-from audit.services import DENIED, record_now
 from caseapp.auth.forms import PostForm
 from caseapp.reports import nokkeltall, services
 from caseapp.reports import research as research_extract
 from caseapp.reports.charts import charts, svg
 from caseapp.reports.forms import StatisticsForm
 from roles import Perm
-from roles.guards import requires
+from roles.guards import own_units, requires
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def _report_for_request():
     """(report or None, form, error): the user's units only; another unit is not found."""
-    try:
-        units = services.units_in_scope(db.session, current_user, request.args.get("unit"))
-    except services.OutOfScope as exc:
-        record_now("access.denied", object_type="unit", object_id=exc.args[0], outcome=DENIED,
-                   details={"permission": Perm.REPORTS_VIEW.value})
-        abort(404)
+    units = own_units(Perm.REPORTS_VIEW, request.args.get("unit"))
     form = StatisticsForm(request.args)
-    form.fill_choices(services.units_in_scope(db.session, current_user, None))
+    form.fill_choices(own_units(Perm.REPORTS_VIEW))
     try:
         filters = services.parse_filters(request.args, units, local_now().date())
     except services.BadFilter:

@@ -6,8 +6,9 @@ import re
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from audit.models import AuditEvent
 from caseapp.extensions import db
 from consent.services import grant
 
@@ -139,6 +140,10 @@ def test_other_units_and_unknown_metrics_are_404(client, login, world):
     assert client.get(f"/caseload/active?unit={world['b'].id}").status_code == 404
     assert client.get("/caseload/active?unit=not-a-uuid").status_code == 404
     assert client.get("/caseload/names").status_code == 404
+    # both refusals of a unit are in the audit log, the other unit by id, the garbage not at all
+    denied = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "access.denied", AuditEvent.object_type == "unit")).all()
+    assert sorted(e.object_id or "" for e in denied) == sorted([str(world["b"].id), ""])
     # a worker of another unit: nothing of theirs is listed
     listing = client.get(f"/caseload/no-consent?worker={world['outsider'].id}")
     assert listing.status_code == 200 and case_refs(listing.text) == set()
