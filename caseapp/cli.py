@@ -355,24 +355,36 @@ def caseload_reindex_goals_command() -> None:
               help="Participants per flush and commit.")
 @click.option("--cases-per-worker", default=47, show_default=True, type=click.IntRange(1),
               help="47 gives ~40 active cases each; the load test uses 20 (more accounts).")
+@click.option("--jobs", "-j", default=0, type=click.IntRange(0),
+              help="Processes writing at once (one per CPU on PostgreSQL; SQLite has one "
+                   "writer, so 1 there). 0: choose.")
 @with_appcontext
-def bench_data_command(participants: int, seed: int, batch: int, cases_per_worker: int) -> None:
+def bench_data_command(participants: int, seed: int, batch: int, cases_per_worker: int,
+                       jobs: int) -> None:
     """Fill an empty database with N synthetic participants for the benchmarks (benchmarks/)."""
+    import os
     import time
 
     from caseapp.demo.bench import BenchDataExists, generate, write_info
     from caseapp.extensions import db
 
+    if db.engine.dialect.name == "sqlite":
+        jobs = 1
+    elif jobs == 0:
+        jobs = os.cpu_count() or 1
     started = time.perf_counter()
     with click.progressbar(length=participants, label="Participants") as bar:
         try:
             info = generate(db.session, participants, seed=seed, batch=batch,
                             progress=bar.update, commit=db.session.commit,
-                            cases_per_worker=cases_per_worker)
+                            cases_per_worker=cases_per_worker, jobs=jobs,
+                            instance_path=current_app.instance_path)
         except BenchDataExists:
             raise click.ClickException("The database already holds data; use an empty one.") from None
+        except RuntimeError as error:  # a parallel job failed (its traceback is above)
+            raise click.ClickException(str(error)) from None
     seconds = time.perf_counter() - started
-    info.update(seed=seed, seconds=round(seconds, 1))
+    info.update(seed=seed, seconds=round(seconds, 1), jobs=jobs)
     path = write_info(current_app.instance_path, info)
     rows = info["participants"] + info["sessions"] * 2 + info["audit_events"]
     click.echo(f"{info['participants']} participants, {info['sessions']} sessions, "

@@ -75,15 +75,31 @@ class Shape:
         return [base + (1 if i < extra else 0) for i in range(self.units)]
 
 
+@dataclass
+class UnitPlan:
+    """One unit's share of the dataset, as plain values (it crosses to a job's process)."""
+    index: int
+    unit_id: object
+    cohort: dict
+    worker_ids: list
+    size: int
+
+
 def generate(session: Session, participants: int, seed: int = 2026, batch: int = 250,
              progress: Callable[[int], None] = lambda done: None,
              commit: Callable[[], None] | None = None,
-             cases_per_worker: int = CASES_PER_WORKER) -> dict:
+             cases_per_worker: int = CASES_PER_WORKER, jobs: int = 1,
+             instance_path: str | None = None) -> dict:
     """Create the dataset; call ``progress(n)`` after each batch of n participants and
-    ``commit()`` after each batch (a command commits; a test may flush only)."""
+    ``commit()`` after each batch (a command commits; a test may flush only).
+
+    With ``jobs`` > 1 (PostgreSQL: several writers at once), the units are shared out to that
+    many processes, each with its own app and connection; the accounts are made and
+    committed first. Every unit draws from its own seeded generator, so the same seed gives
+    the same people and histories whatever the number of jobs; only the audit events' order
+    in the chain (batches from the jobs interleave) differs."""
     if session.scalar(select(func.count(Unit.id))):
         raise BenchDataExists()
-    rng = random.Random(seed)
     at = now()
     day = local_now().date()
     shape = Shape(participants)
@@ -113,48 +129,127 @@ def generate(session: Session, participants: int, seed: int = 2026, batch: int =
                                 details={"roles": [g.role for g in u.role_grants],
                                          "units": [str(x.id) for x in u.units]})
                      for u in staff])
-    if commit:
-        commit()
-    actors = {u.id: _actor_fields(u) for u in staff}
-    counts = {"participants": 0, "cases": 0, "sessions": 0, "audit_events": len(staff)}
-    big_case_id = None
-    pending: list[Case] = []
-    batch_no = 0
-    for unit, cohort, workers, size in plan:
-        for index in range(size):
-            worker = workers[index // cases_per_worker % len(workers)]
-            big = big_case_id is None and not pending and unit is plan[0][0]
-            pending.append(_participant_with_case(session, rng, unit, worker, cohort, day, big))
-            if len(pending) >= batch:
-                batch_no += 1
-                big_case_id = _write_batch(session, pending, seed + batch_no, day, actors,
-                                           counts, at) or big_case_id
-                pending = []
-                if commit:
-                    commit()
-                progress(batch)
-    if pending:
-        batch_no += 1
-        big_case_id = _write_batch(session, pending, seed + batch_no, day, actors, counts,
-                                   at) or big_case_id
-        if commit:
-            commit()
-        progress(len(pending))
-    return {**counts, "big_case_id": str(big_case_id),
-            "units": [str(u.id) for u, *_ in plan], "password": PASSWORD,
+    info = {"units": [str(u.id) for u, *_ in plan], "password": PASSWORD,
             "totp_secret": TOTP_SECRET,
             "logins": [{"username": u.username, "role": u.role_grants[0].role,
                         "units": [str(x.id) for x in u.units]} for u in staff]}
+    actors = {u.id: _actor_fields(u) for u in staff}
+    units = [UnitPlan(i, unit.id, cohort, [w.id for w in workers], size)
+             for i, (unit, cohort, workers, size) in enumerate(plan)]
+    if commit:
+        commit()
+    job = dict(seed=seed, day=day, at=at, actors=actors, batch=batch,
+               cases_per_worker=cases_per_worker)
+    if jobs > 1 and len(units) > 1:
+        if commit is None or instance_path is None:
+            raise ValueError("parallel jobs commit as they go: give commit and instance_path")
+        counts = _run_jobs(instance_path, units, min(jobs, len(units)), job, progress)
+    else:
+        counts = fill_units(session, units, progress=progress, commit=commit, **job)
+    counts["audit_events"] += len(staff)
+    return {**counts, **info}
 
 
-def _participant_with_case(session, rng, unit, worker, cohort, day: date, big: bool) -> Case:
+def fill_units(session: Session, units: list[UnitPlan], seed: int, day: date, at: datetime,
+               actors: dict, batch: int, cases_per_worker: int,
+               progress: Callable[[int], None] = lambda done: None,
+               commit: Callable[[], None] | None = None) -> dict:
+    """Participants, cases and histories for ``units``, ``batch`` participants at a time."""
+    counts = {"participants": 0, "cases": 0, "sessions": 0, "audit_events": 0,
+              "big_case_id": None}
+    for spec in units:
+        unit = session.get(Unit, spec.unit_id)
+        rng = random.Random(f"{seed}-{spec.index}")
+        pending: list[Case] = []
+        batch_no = 0
+        for index in range(spec.size):
+            worker_id = spec.worker_ids[index // cases_per_worker % len(spec.worker_ids)]
+            big = spec.index == 0 and index == 0
+            pending.append(_participant_with_case(session, rng, unit, worker_id, spec.cohort,
+                                                  day, big))
+            if len(pending) >= batch or index == spec.size - 1:
+                batch_no += 1
+                big_id = _write_batch(session, pending, seed + 100_000 * spec.index + batch_no,
+                                      day, actors, counts, at)
+                counts["big_case_id"] = counts["big_case_id"] or (big_id and str(big_id))
+                done, pending = len(pending), []
+                if commit:
+                    commit()
+                unit = session.get(Unit, spec.unit_id)  # expunged with the batch
+                progress(done)
+    return counts
+
+
+def _run_jobs(instance_path: str, units: list[UnitPlan], jobs: int, job: dict,
+              progress: Callable[[int], None]) -> dict:
+    """Share the units out to ``jobs`` processes (spawned: no connection crosses a fork)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_job, args=(instance_path, units[number::jobs], job, queue),
+                               name=f"bench-data-{number + 1}") for number in range(jobs)]
+    for worker in workers:
+        worker.start()
+    counts = {"participants": 0, "cases": 0, "sessions": 0, "audit_events": 0,
+              "big_case_id": None}
+    finished = 0
+    while finished < jobs:
+        try:
+            kind, value = queue.get(timeout=5)
+        except Exception:  # queue.Empty: check that no job died without a word
+            if any(w.exitcode not in (None, 0) for w in workers):
+                break
+            continue
+        if kind == "progress":
+            progress(value)
+        elif kind == "done":
+            finished += 1
+            for key in ("participants", "cases", "sessions", "audit_events"):
+                counts[key] += value[key]
+            counts["big_case_id"] = counts["big_case_id"] or value["big_case_id"]
+        else:  # "error"
+            break
+    for worker in workers:
+        worker.join(timeout=1 if finished < jobs else None)
+        if worker.is_alive():
+            worker.terminate()
+    if finished < jobs:
+        raise RuntimeError("a bench-data job failed; see its output above "
+                           "(what the jobs committed stays: start again with an empty database)")
+    return counts
+
+
+def _job(instance_path: str, units: list[UnitPlan], job: dict, queue) -> None:
+    """One process's share: its own app, session and commits."""
+    from pathlib import Path as _Path
+
+    from caseapp import create_app
+    from caseapp.extensions import db
+
+    try:
+        app = create_app(instance=_Path(instance_path))
+        with app.app_context():
+            counts = fill_units(db.session, units, progress=lambda n: queue.put(("progress", n)),
+                                commit=db.session.commit, **job)
+        queue.put(("done", counts))
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+        queue.put(("error", None))
+        raise
+
+
+def _participant_with_case(session, rng, unit, worker_id, cohort, day: date, big: bool) -> Case:
     track = rng.choice(cohort["tracks"])
     participant = new_participant(rng, track)
+    participant.guardians = []  # loaded (empty): adding guardians later needs no lazy load
     started = day - timedelta(days=5 * 365 if big else rng.randrange(200, 3 * 365))
     chance = rng.random()
     closed = not big and chance < 0.13
     case = Case(participant=participant, programme=cohort["programme"], track=track,
-                unit_id=unit.id, unit=unit, worker_id=worker.id, started_on=started,
+                unit_id=unit.id, unit=unit, worker_id=worker_id, started_on=started,
                 status=CaseStatus.CLOSED.value if closed else (
                     CaseStatus.PAUSED.value if chance > 0.98 else CaseStatus.ACTIVE.value),
                 ended_on=min(started + timedelta(days=rng.randrange(120, 500)), day)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
@@ -61,8 +62,9 @@ def add_histories(session: Session, seed: int, cases: list[Case], today: date,
     """``span``: sessions cover the last so many days (a random value in the range) of each
     case; the demo's 90–180 days give ~8 sessions a case, the benchmark data's longer span ~20."""
     rng = random.Random(seed + 1)
-    for case in cases:
-        _add_history(session, rng, case, today, span)
+    with session.no_autoflush:  # one flush by the caller, not one per lazy load
+        for case in cases:
+            _add_history(session, rng, case, today, span)
 
 
 def _add_basis(session, rng, case, person, worker, start: date, today: date) -> None:
@@ -91,7 +93,7 @@ def _add_basis(session, rng, case, person, worker, start: date, today: date) -> 
             until, event = datetime.combine(today + timedelta(days=rng.randint(3, 28)), time()), None
     method = None if statutory else rng.choice(["paper_scan", "in_person_witness", "digital"])
     record = ConsentRecord(
-        participant_id=person.id, kind="processing", purpose="follow_up",
+        id=uuid.uuid4(), participant_id=person.id, kind="processing", purpose="follow_up",
         legal_basis="statutory" if statutory else "consent",
         statutory_reference="opplæringslova § 3-10" if statutory else None,
         valid_from=given_from, valid_until=until, valid_until_event=event,
@@ -100,7 +102,6 @@ def _add_basis(session, rng, case, person, worker, start: date, today: date) -> 
         method=method, witness="Kollega Vitnesen" if method == "in_person_witness" else None,
         recorded_by_id=worker)
     session.add(record)
-    session.flush()
     session.add(ConsentEvent(consent_id=record.id, participant_id=person.id, kind="granted",
                              at=given_from, actor_id=worker))
     if 0.08 <= chance < 0.10 and case.status == "closed":  # withdrawn after the case closed
