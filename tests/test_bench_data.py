@@ -60,3 +60,26 @@ def test_all_units_coordinator_is_chosen_or_created(app):
     user = db.session.scalar(select(User).where(User.username == ALL_UNITS_COORDINATOR))
     assert {u.id for u in units_in_scope(db.session, user, None)} == {first.id, second.id}
     assert chain.verify(db.session).ok
+
+
+def test_parallel_jobs_write_all_units_with_one_verifiable_chain(app, app_config, instance_dir):
+    """``--jobs 2``: two processes fill the units at once (their own apps and connections);
+    every participant, case and session is there once, readable, and the chain verifies."""
+    config = {key: value for key, value in app_config.items() if key != "CASEAPP_CLOCK"}
+    info = generate(db.session, 24, seed=7, batch=5, cases_per_worker=5, cases_per_unit=12,
+                    jobs=2, commit=db.session.commit, instance_path=str(instance_dir),
+                    job_config=config)
+    assert len(info["units"]) == 2 and info["participants"] == 24
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Case.id))) == 24
+    for unit in info["units"]:
+        assert db.session.scalar(select(func.count(Case.id))
+                                 .where(Case.unit_id == uuid.UUID(unit))) == 12
+    assert db.session.scalar(select(func.count(Contact.id))) == info["sessions"]
+    big = db.session.scalar(select(func.count(Contact.id))
+                            .where(Contact.case_id == uuid.UUID(info["big_case_id"])))
+    assert big == BIG_CASE_SESSIONS
+    result = chain.verify(db.session)
+    assert result.ok and result.head_seq == info["audit_events"]
+    people = db.session.scalars(select(Participant)).all()
+    assert len({p.national_id for p in people}) == 24 and all(p.given_name for p in people)

@@ -65,10 +65,11 @@ class BenchDataExists(RuntimeError):
 @dataclass
 class Shape:
     participants: int
+    cases_per_unit: int = CASES_PER_UNIT
 
     @property
     def units(self) -> int:
-        return max(1, math.ceil(self.participants / CASES_PER_UNIT))
+        return max(1, math.ceil(self.participants / self.cases_per_unit))
 
     def unit_sizes(self) -> list[int]:
         base, extra = divmod(self.participants, self.units)
@@ -89,7 +90,8 @@ def generate(session: Session, participants: int, seed: int = 2026, batch: int =
              progress: Callable[[int], None] = lambda done: None,
              commit: Callable[[], None] | None = None,
              cases_per_worker: int = CASES_PER_WORKER, jobs: int = 1,
-             instance_path: str | None = None) -> dict:
+             instance_path: str | None = None, cases_per_unit: int = CASES_PER_UNIT,
+             job_config: dict | None = None) -> dict:
     """Create the dataset; call ``progress(n)`` after each batch of n participants and
     ``commit()`` after each batch (a command commits; a test may flush only).
 
@@ -97,12 +99,13 @@ def generate(session: Session, participants: int, seed: int = 2026, batch: int =
     many processes, each with its own app and connection; the accounts are made and
     committed first. Every unit draws from its own seeded generator, so the same seed gives
     the same people and histories whatever the number of jobs; only the audit events' order
-    in the chain (batches from the jobs interleave) differs."""
+    in the chain (batches from the jobs interleave) differs. A job's app is made from the
+    instance folder and the environment, as the command's was, plus ``job_config``."""
     if session.scalar(select(func.count(Unit.id))):
         raise BenchDataExists()
     at = now()
     day = local_now().date()
-    shape = Shape(participants)
+    shape = Shape(participants, cases_per_unit)
     password_hash = hash_password(PASSWORD)  # one argon2 hash for every synthetic account
     staff: list[User] = []
 
@@ -143,7 +146,8 @@ def generate(session: Session, participants: int, seed: int = 2026, batch: int =
     if jobs > 1 and len(units) > 1:
         if commit is None or instance_path is None:
             raise ValueError("parallel jobs commit as they go: give commit and instance_path")
-        counts = _run_jobs(instance_path, units, min(jobs, len(units)), job, progress)
+        counts = _run_jobs(instance_path, job_config, units, min(jobs, len(units)), job,
+                           progress)
     else:
         counts = fill_units(session, units, progress=progress, commit=commit, **job)
     counts["audit_events"] += len(staff)
@@ -180,14 +184,15 @@ def fill_units(session: Session, units: list[UnitPlan], seed: int, day: date, at
     return counts
 
 
-def _run_jobs(instance_path: str, units: list[UnitPlan], jobs: int, job: dict,
-              progress: Callable[[int], None]) -> dict:
+def _run_jobs(instance_path: str, job_config: dict | None, units: list[UnitPlan], jobs: int,
+              job: dict, progress: Callable[[int], None]) -> dict:
     """Share the units out to ``jobs`` processes (spawned: no connection crosses a fork)."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    workers = [context.Process(target=_job, args=(instance_path, units[number::jobs], job, queue),
+    workers = [context.Process(target=_job,
+                               args=(instance_path, job_config, units[number::jobs], job, queue),
                                name=f"bench-data-{number + 1}") for number in range(jobs)]
     for worker in workers:
         worker.start()
@@ -220,7 +225,8 @@ def _run_jobs(instance_path: str, units: list[UnitPlan], jobs: int, job: dict,
     return counts
 
 
-def _job(instance_path: str, units: list[UnitPlan], job: dict, queue) -> None:
+def _job(instance_path: str, job_config: dict | None, units: list[UnitPlan], job: dict,
+         queue) -> None:
     """One process's share: its own app, session and commits."""
     from pathlib import Path as _Path
 
@@ -228,7 +234,7 @@ def _job(instance_path: str, units: list[UnitPlan], job: dict, queue) -> None:
     from caseapp.extensions import db
 
     try:
-        app = create_app(instance=_Path(instance_path))
+        app = create_app(job_config, instance=_Path(instance_path))
         with app.app_context():
             counts = fill_units(db.session, units, progress=lambda n: queue.put(("progress", n)),
                                 commit=db.session.commit, **job)
