@@ -52,14 +52,23 @@ test: install translations assets
 		$(BIN)/pytest -p no:cacheprovider --db "$(DATABASE_URL)"; \
 	fi
 
-# Benchmarks and the load test (not part of `make test`; docs/benchmarks.md). Datasets live in
-# $(BENCH_DIR), outside the repository; results in benchmarks/results/. With BENCH_DB set, also
-# on PostgreSQL (an empty database of its own: make bench BENCH_N=1000 BENCH_DB=postgresql://…).
-BENCH_N ?= 1000
+# Benchmarks and the load test (not part of `make test`; docs/benchmarks.md). `make bench` makes
+# (once) and measures a dataset per size on SQLite and on PostgreSQL, writes
+# benchmarks/results/<db>-<N>.json and the summary table in README.md. Datasets live in
+# $(BENCH_DIR), outside the repository; each PostgreSQL size gets its own database
+# (caseapp_bench_<N>, created on $(BENCH_PG)). BENCH_PG= (empty) skips PostgreSQL.
+# N = 100,000 takes about an hour per database to generate the first time.
+BENCH_SIZES ?= 1000 100000
+BENCH_PG ?= postgresql://127.0.0.1:5432
 BENCH_DIR ?= /work/benchdata
 bench: install translations
-	BENCH_DIR=$(BENCH_DIR) benchmarks/bench.sh $(BENCH_N)
-	@if [ -n "$(BENCH_DB)" ]; then BENCH_DIR=$(BENCH_DIR) benchmarks/bench.sh $(BENCH_N) "$(BENCH_DB)"; fi
+	@for n in $(BENCH_SIZES); do \
+		BENCH_DIR=$(BENCH_DIR) benchmarks/bench.sh $$n || exit 1; \
+		if [ -n "$(BENCH_PG)" ]; then \
+			BENCH_DIR=$(BENCH_DIR) benchmarks/bench.sh $$n "$(BENCH_PG)/caseapp_bench_$$n" || exit 1; \
+		fi; \
+	done
+	$(BIN)/python benchmarks/report.py --readme README.md
 
 loadtest: install translations
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -2,8 +2,9 @@
 # Make (once) and measure one benchmark dataset.  Usage:
 #   benchmarks/bench.sh N [POSTGRESQL_URL]
 # The dataset and its instance folder (keys, key store) live in $BENCH_DIR/<db>-<N>, outside the
-# repository; results go to benchmarks/results/<db>-<N>.json. Runs under nice: it is long and
-# CPU-heavy, and the machine may be shared.
+# repository; results go to benchmarks/results/<db>-<N>.json. A PostgreSQL database that does
+# not exist yet is created (it must be empty or hold this dataset). Runs under nice: it is long
+# and CPU-heavy, and the machine may be shared.
 set -eu
 N=$1
 URL=${2:-}
@@ -11,7 +12,12 @@ BENCH_DIR=${BENCH_DIR:-/work/benchdata}
 VENV=${VENV:-.venv}
 if [ -n "$URL" ]; then NAME=pg-$N; else NAME=sqlite-$N; fi
 export CASEAPP_INSTANCE="$BENCH_DIR/$NAME"
-if [ -n "$URL" ]; then export DATABASE_URL="$URL"; else unset DATABASE_URL || true; fi
+if [ -n "$URL" ]; then
+    export DATABASE_URL="$URL"
+    "$VENV/bin/python" benchmarks/create_database.py "$URL"
+else
+    unset DATABASE_URL || true
+fi
 if [ ! -f "$CASEAPP_INSTANCE/bench-logins.json" ]; then
     mkdir -p "$CASEAPP_INSTANCE"
     nice -n 15 "$VENV/bin/caseapp" init

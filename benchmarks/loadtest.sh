@@ -18,7 +18,10 @@ export CASEAPP_INSTANCE="$INSTANCE" CASEAPP_SESSION_COOKIE_SECURE=false
 # 50 users log in from one loopback address within seconds: the per-address login limit
 # (30 a minute) is raised for this run only.
 export CASEAPP_LOGIN_RATE_LIMIT="1000 per minute"
-if [ -n "$URL" ]; then export DATABASE_URL="$URL"; DB=postgresql; else unset DATABASE_URL || true; DB=sqlite; fi
+if [ -n "$URL" ]; then
+    export DATABASE_URL="$URL"; DB=postgresql
+    "$VENV/bin/python" benchmarks/create_database.py "$URL"
+else unset DATABASE_URL || true; DB=sqlite; fi
 if [ ! -f "$INSTANCE/bench-logins.json" ]; then
     mkdir -p "$INSTANCE"
     nice -n 15 "$VENV/bin/caseapp" init

@@ -1,9 +1,11 @@
-"""Print the results in benchmarks/results/ as Markdown tables (for docs/benchmarks.md).
+"""Print the results in benchmarks/results/ as Markdown tables (for docs/benchmarks.md), or
+write the summary table into README.md between its bench-table markers.
 
-    .venv/bin/python benchmarks/report.py
+    .venv/bin/python benchmarks/report.py [--readme README.md]
 """
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -33,7 +35,75 @@ def verdict(row: dict) -> str:
     return "; ".join(missed) if missed else ("met" if target else "—")
 
 
+START, END = "<!-- bench-table:start -->", "<!-- bench-table:end -->"
+COLUMNS = [("sqlite", 1000), ("sqlite", 100000), ("postgresql", 1000), ("postgresql", 100000)]
+
+
+def _runs() -> dict[tuple[str, int], dict]:
+    runs = {}
+    for path in sorted(RESULTS.glob("*.json")):
+        data = json.loads(path.read_text())
+        if data.get("operation") != "loadtest":
+            runs[(data["results"][0]["database"], data["dataset"]["participants"])] = data
+    return runs
+
+
+def _cell(row: dict | None) -> str:
+    if row is None:
+        return "not run"
+    if "skipped" in row:
+        return "skipped"
+    if "events_per_s" in row:
+        return f"{row['events_per_s']:,} ev/s"
+    return f"{row['p95_ms']:g}"
+
+
+def summary() -> str:
+    """One table: p95 per operation for each database and size, the ratio to the baseline
+    and the verdict at PostgreSQL N = 100,000, and whether PostgreSQL stayed flat."""
+    runs = _runs()
+    names = []
+    for data in runs.values():
+        names += [r["operation"] for r in data["results"] if r["operation"] not in names]
+    by = {key: {r["operation"]: r for r in data["results"]} for key, data in runs.items()}
+    head = ["operation", "target (PG, N = 100k)"] + [
+        f"{'SQLite' if db == 'sqlite' else 'PG'} {n // 1000}k p95 ms" for db, n in COLUMNS] + [
+        "PG 100k ratio", "PG 100k vs target", "PG 1k → 100k"]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * 5 + "---|---|"]
+    for name in names:
+        cells = [by.get(key, {}).get(name) for key in COLUMNS]
+        big, small = cells[3], cells[2]
+        target = next((c.get("target") or {} for c in cells if c), {})
+        growth = "—"
+        if big and small and "p95_ms" in big and "p95_ms" in small and small["p95_ms"]:
+            growth = f"×{big['p95_ms'] / small['p95_ms']:.2f}"
+        lines.append("| " + " | ".join([name, target_text(target)] + [_cell(c) for c in cells] + [
+            f"{big['ratio']:g}" if big and big.get("ratio") is not None else "—",
+            verdict(big) if big and "skipped" not in big else "not run", growth]) + " |")
+    measured = ", ".join(f"{'SQLite' if db == 'sqlite' else 'PostgreSQL'} {n:,}: "
+                         f"{runs[(db, n)]['measured_at'][:16].replace('T', ' ')}"
+                         for db, n in COLUMNS if (db, n) in runs)
+    return "\n".join(lines) + f"\n\nMeasured {measured} UTC (`make bench`; details in docs/benchmarks.md).\n"
+
+
+def write_readme(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"{path} has no {START} … {END} block")
+    before, rest = text.split(START, 1)
+    _old, after = rest.split(END, 1)
+    path.write_text(before + START + "\n" + summary() + END + after, encoding="utf-8")
+    print(f"wrote the summary table into {path}")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--readme", type=Path, help="write the summary table into this file")
+    args = parser.parse_args()
+    if args.readme:
+        write_readme(args.readme)
+        return
+    print(summary())
     runs = sorted(RESULTS.glob("*.json"))
     for path in runs:
         data = json.loads(path.read_text())

@@ -390,10 +390,10 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "dataset": {k: info[k] for k in ("participants", "sessions", "audit_events", "seed",
-                                         "seconds") if k in info},
+                                         "seconds", "jobs") if k in info},
         "measured_at": datetime.utcnow().isoformat(timespec="seconds") + "Z",
-        "machine": f"{platform.node()} {os.cpu_count()} cores, shared with 5 other engineers "
-                   "(run under nice -n 15): timings are noisy",
+        "machine": f"{platform.node()} {os.cpu_count()} cores "
+                   "(run under nice -n 15; the load average says whether it was shared)",
         "python": platform.python_version(),
         # A fixed pure-Python loop timed at the end: ~25 ms on an idle core of this machine;
         # a much larger value means the machine was busy and every number above is inflated.
