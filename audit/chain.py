@@ -239,7 +239,7 @@ BATCH = 10_000  # rows per fetch (~10 MB of Python objects): one round trip per 
 _COLUMNS = ("id", "prev_hash", "hash", *CONTENT)
 _JSON_COLUMNS = ("categories", "details")
 _UUID_COLUMNS = ("actor_id", "subject_id")
-_CACHE_LIMIT = 20_000  # distinct JSON texts / ids remembered (most repeat: "[]", "{}", actors)
+_CACHE_LIMIT = 4_096  # distinct JSON texts / ids remembered (most repeat: "[]", "{}", actors)
 
 
 def _postgresql_select() -> str:
