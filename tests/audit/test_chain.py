@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from contextlib import contextmanager
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select, text
@@ -205,3 +207,71 @@ def test_parallel_writers_leave_one_line(app, factory, make_client, login):
     assert len(seqs) == before + 90 and seqs == list(range(1, len(seqs) + 1))
     result = chain.verify(db.session)
     assert result.ok and result.events == len(seqs)
+
+
+AWKWARD_TEXT = 'Blåbær «ÆØÅ» – "sitat" \\ back\\slash \t\n\r\x01\x1f\x7f \u2028\u2029 🙂 𝔘 \ufeff'
+AWKWARD = [
+    # every optional field empty, the microseconds zero
+    dict(at=datetime(2026, 1, 2, 3, 4, 5), action="test.empty", categories=[], details={}),
+    dict(at=datetime(2026, 1, 2, 3, 4, 5, 1), action="test.full", actor_id=uuid.uuid4(),
+         actor_roles="youth_mentor,work_leader", actor_units=AWKWARD_TEXT, object_type="case",
+         object_id="ØST-42", subject_id=uuid.UUID(int=0), categories=["identity", "helse æ"],
+         grounds=AWKWARD_TEXT, outcome="denied", request_id="r" * 40, ip="::1",
+         user_agent=AWKWARD_TEXT,
+         details={"ø": {"z": [1, 2.5, -0.0, 1e100, 2 ** 70, None, True, False], "a": {}},
+                  "A": AWKWARD_TEXT, "": [[], {}], "n": None}),
+    dict(at=datetime(999, 12, 31, 23, 59, 59, 999999), action="test.old", categories=["x"],
+         subject_id=uuid.UUID("ffffffff-ffff-ffff-ffff-ffffffffffff"),
+         details={"list": list(range(50)), "deep": {"a": {"b": {"c": AWKWARD_TEXT}}}}),
+    dict(at=datetime(2026, 11, 2, 9, 0, 0, 10), action=AWKWARD_TEXT[:60], categories=[],
+         details={"same": "as another event"}),
+    dict(at=datetime(2026, 11, 2, 9, 0, 0, 10), action="test.again", categories=[],
+         details={"same": "as another event"}),
+]
+
+
+def _read_the_old_way() -> dict[int, bytes]:
+    """What verification hashed before it read plain rows: SQLAlchemy's values, canonical()."""
+    columns = [chain.EVENTS.c[name] for name in chain.CONTENT]
+    rows = db.session.execute(select(*columns).order_by(chain.EVENTS.c.seq)).mappings()
+    return {row["seq"]: chain.canonical(row) for row in rows}
+
+
+def test_verification_reads_exactly_the_hashed_content(app, monkeypatch):
+    """The verifier reads plain driver rows (on PostgreSQL times, ids and JSON as text) and
+    builds the content itself: byte for byte what append hashed and what the ORM's values
+    give, for awkward text, nested details, empty fields and zero microseconds."""
+    appended = chain.append_many(db.session, [AuditEvent(**fields) for fields in AWKWARD])
+    hashed = {event.seq: chain.canonical({name: getattr(event, name) for name in chain.CONTENT})
+              for event in appended}
+    db.session.commit()
+    db.session.expire_all()
+    monkeypatch.setattr(chain, "BATCH", 2)  # several batches, fetched ahead on PostgreSQL
+    rows, fragments = chain._stored_events(db.session)
+    try:
+        read = {row[3]: chain._content(row, fragments).encode() for batch in rows for row in batch}
+    finally:
+        rows.close()
+    assert read == hashed == _read_the_old_way()
+    result = chain.verify(db.session)
+    assert result.ok and result.events == len(AWKWARD)
+
+
+def test_verification_stops_at_the_first_bad_event_in_a_later_batch(app, tmp_path, monkeypatch):
+    """Read in batches (fetched ahead by a thread on PostgreSQL): a bad event in the third
+    batch is reported, the reading stops there, and the session goes on (the result is
+    recorded and committed)."""
+    _events(9)
+    monkeypatch.setattr(chain, "BATCH", 2)
+    threads = threading.active_count()
+    assert verify_chain(db.session, tmp_path).events == 9
+    db.session.commit()
+    tamper("UPDATE audit_events SET details = '{\"n\": 99}' WHERE seq = 6")
+    result = verify_chain(db.session, tmp_path)
+    db.session.commit()
+    assert (result.ok, result.problem, result.bad_seq, result.events) == (False, "changed", 6, 5)
+    assert result.bad_id == db.session.scalar(select(AuditEvent.id).where(AuditEvent.seq == 6))
+    assert threading.active_count() == threads
+    assert db.session.scalars(select(AuditEvent.outcome).where(
+        AuditEvent.action == "audit.verify").order_by(AuditEvent.seq)).all() == ["allowed",
+                                                                                 "denied"]
