@@ -1,5 +1,5 @@
 """"Mine saker": each active case with what needs attention. Listing is not a view of a
-person (no audit per row); only plain columns and the plan's goals are read."""
+person (no audit per row); only the names and plain columns are read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +14,8 @@ from caseapp.cases.services import cases_for_worker
 from caseapp.clock import local_now, now
 from caseapp.contacts.models import Contact
 from caseapp.handovers.models import Handover
-from caseapp.participants.lookup import find_by_name
-from caseapp.plans.models import Plan, PlanVersion
+from caseapp.caseload.models import GoalDeadline
+from caseapp.participants.lookup import find_by_name, name_candidates
 from consent.purposes import Purpose
 from consent.services import participants_with_basis
 
@@ -38,7 +38,14 @@ NEW_CASE_DAYS = 14
 
 def overview(session: Session, worker: User, *, today: date, at: datetime, threshold_days: int,
              query: str = "") -> list[CaseRow]:
-    cases = cases_for_worker(session, worker)
+    candidates = None
+    if query.strip():
+        # The name index narrows to the worker's cases that may match; only those names are
+        # decrypted and compared (whole words, as find_by_name does everywhere).
+        candidates = name_candidates(query)
+        if candidates is None:
+            return []
+    cases = cases_for_worker(session, worker, participants=candidates, names_only=True)
     if query.strip():
         people = {p.id for p in find_by_name(session, query, among=[c.participant for c in cases])}
         cases = [c for c in cases if c.participant_id in people]
@@ -60,22 +67,22 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
         .where(Handover.case_id.in_(ids), Handover.to_worker_id == worker.id,
                Handover.created_at >= at - timedelta(days=NEW_CASE_DAYS))
         .group_by(Handover.case_id)).all())
-    # Each plan's current version only, all in one query (not one per plan).
-    current = {case_id: version for version, case_id in session.execute(
-        select(PlanVersion, Plan.case_id).join(Plan, PlanVersion.plan_id == Plan.id)
-        .where(Plan.case_id.in_(ids), PlanVersion.number == Plan.version))}
+    # Overdue goals from the plain deadlines of the current plan versions' open goals (kept
+    # with each version, caseapp/caseload/models.py): no plan is decrypted for a count.
+    overdue = dict(session.execute(
+        select(GoalDeadline.case_id, func.count(GoalDeadline.id))
+        .where(GoalDeadline.case_id.in_(ids), GoalDeadline.target_date < today)
+        .group_by(GoalDeadline.case_id)).all())
     covered = participants_with_basis(session, {c.participant_id for c in cases},
                                       Purpose.FOLLOW_UP, at=at)
     rows = []
     for case in cases:
         last, next_date = latest.get(case.id, (None, None))
         since = (today - last.date()).days if last else (today - case.started_on).days
-        version = current.get(case.id)
-        goals = version.content.goals if version else []
         rows.append(CaseRow(
             case=case, last_contact=last,
             next_session=next_date if next_date and next_date >= today else None,
-            overdue_goals=sum(1 for g in goals if g.overdue(today)),
+            overdue_goals=overdue.get(case.id, 0),
             basis_valid=case.participant_id in covered,
             days_since_contact=(today - last.date()).days if last else None,
             no_contact_lately=since > threshold_days, new_to_me=received.get(case.id)))
