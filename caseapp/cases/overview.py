@@ -5,19 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case
-from caseapp.cases.services import cases_for_worker
+from caseapp.cases.services import worker_cases_query
 from caseapp.clock import local_now, now
 from caseapp.contacts.models import Contact
 from caseapp.handovers.models import Handover
 from caseapp.caseload.models import GoalDeadline
 from caseapp.participants.lookup import find_by_name, name_candidates
 from consent.purposes import Purpose
-from consent.services import participants_with_basis
+from consent.models import ConsentRecord
+from consent.services import basis_conditions
 
 
 @dataclass
@@ -45,47 +46,37 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
         candidates = name_candidates(query)
         if candidates is None:
             return []
-    cases = cases_for_worker(session, worker, participants=candidates, names_only=True)
+    # Per case in the same query: its latest session (time and planned next date), the
+    # latest handover to this worker lately, the overdue goals (from the plain deadlines of the
+    # current plan's open goals, caseapp/caseload/models.py: no plan is decrypted for a count)
+    # and whether a basis for follow-up is valid.
+    live = (Contact.case_id == Case.id, Contact.deleted_at.is_(None))
+    found = session.execute(
+        worker_cases_query(worker, participants=candidates, names_only=True).add_columns(
+            select(func.max(Contact.occurred_at)).where(*live).scalar_subquery(),
+            select(Contact.next_date).where(*live).order_by(Contact.occurred_at.desc())
+            .limit(1).scalar_subquery(),
+            select(func.max(Handover.created_at)).where(
+                Handover.case_id == Case.id, Handover.to_worker_id == worker.id,
+                Handover.created_at >= at - timedelta(days=NEW_CASE_DAYS)).scalar_subquery(),
+            select(func.count(GoalDeadline.id)).where(
+                GoalDeadline.case_id == Case.id, GoalDeadline.target_date < today)
+            .scalar_subquery(),
+            exists().where(ConsentRecord.participant_id == Case.participant_id,
+                           *basis_conditions(Purpose.FOLLOW_UP, at)))).all()
     if query.strip():
-        people = {p.id for p in find_by_name(session, query, among=[c.participant for c in cases])}
-        cases = [c for c in cases if c.participant_id in people]
-    if not cases:
-        return []
-    ids = [c.id for c in cases]
-    # One row per case (its latest session), not every session of every case.
-    last = (select(Contact.case_id, func.max(Contact.occurred_at).label("at"))
-            .where(Contact.case_id.in_(ids), Contact.deleted_at.is_(None))
-            .group_by(Contact.case_id).subquery())
-    latest: dict = {}
-    for case_id, occurred_at, next_date in session.execute(
-            select(Contact.case_id, Contact.occurred_at, Contact.next_date)
-            .join(last, (last.c.case_id == Contact.case_id) & (last.c.at == Contact.occurred_at))
-            .where(Contact.deleted_at.is_(None))):
-        latest.setdefault(case_id, (occurred_at, next_date))
-    received = dict(session.execute(
-        select(Handover.case_id, func.max(Handover.created_at))
-        .where(Handover.case_id.in_(ids), Handover.to_worker_id == worker.id,
-               Handover.created_at >= at - timedelta(days=NEW_CASE_DAYS))
-        .group_by(Handover.case_id)).all())
-    # Overdue goals from the plain deadlines of the current plan versions' open goals (kept
-    # with each version, caseapp/caseload/models.py): no plan is decrypted for a count.
-    overdue = dict(session.execute(
-        select(GoalDeadline.case_id, func.count(GoalDeadline.id))
-        .where(GoalDeadline.case_id.in_(ids), GoalDeadline.target_date < today)
-        .group_by(GoalDeadline.case_id)).all())
-    covered = participants_with_basis(session, {c.participant_id for c in cases},
-                                      Purpose.FOLLOW_UP, at=at)
+        people = {p.id for p in find_by_name(session, query,
+                                             among=[row[0].participant for row in found])}
+        found = [row for row in found if row[0].participant_id in people]
     rows = []
-    for case in cases:
-        last, next_date = latest.get(case.id, (None, None))
+    for case, last, next_date, received, overdue, basis in found:
         since = (today - last.date()).days if last else (today - case.started_on).days
         rows.append(CaseRow(
             case=case, last_contact=last,
             next_session=next_date if next_date and next_date >= today else None,
-            overdue_goals=overdue.get(case.id, 0),
-            basis_valid=case.participant_id in covered,
+            overdue_goals=overdue or 0, basis_valid=bool(basis),
             days_since_contact=(today - last.date()).days if last else None,
-            no_contact_lately=since > threshold_days, new_to_me=received.get(case.id)))
+            no_contact_lately=since > threshold_days, new_to_me=received))
     return rows
 
 

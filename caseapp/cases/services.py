@@ -52,6 +52,15 @@ def create_case(session: Session, actor: User, participant: Participant, *, prog
 def cases_for_worker(session: Session, worker: User, include_closed: bool = False, *,
                      participants=None, names_only: bool = False) -> list[Case]:
     """The worker's own caseload ("Mine saker"); listing is not a view of each person.
+    ``participants`` and ``names_only``: see ``worker_cases_query``."""
+    return list(session.scalars(worker_cases_query(worker, include_closed,
+                                                   participants=participants,
+                                                   names_only=names_only)))
+
+
+def worker_cases_query(worker: User, include_closed: bool = False, *, participants=None,
+                       names_only: bool = False):
+    """The SELECT of ``cases_for_worker`` (with participant and unit), to add columns to.
     ``participants``: only the cases of these participants (a SELECT of ids). ``names_only``:
     of the encrypted values only the participants' names are loaded (and decrypted); the
     others load when first read."""
@@ -68,7 +77,7 @@ def cases_for_worker(session: Session, worker: User, include_closed: bool = Fals
         query = query.where(Case.participant_id.in_(participants))
     if not include_closed:
         query = query.where(Case.status != CaseStatus.CLOSED.value)
-    return list(session.scalars(query))
+    return query
 
 
 def open_another_case(session: Session, actor: User, participant: Participant, **fields) -> Case:
