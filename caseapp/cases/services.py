@@ -13,6 +13,7 @@ import audit
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.participants.models import Participant
+from caseapp.participants.models import names_only as only_names
 from caseapp.units.models import Unit
 
 IDENTITY_CATEGORIES = ("identity", "national_id")
@@ -66,8 +67,7 @@ def worker_cases_query(worker: User, include_closed: bool = False, *, participan
     others load when first read."""
     person = joinedload(Case.participant)
     if names_only:
-        person = person.defer(Participant.national_id).defer(Participant.phone) \
-            .defer(Participant.email).defer(Participant.address)
+        person = only_names(person)
     query = (select(Case).where(Case.worker_id == worker.id)
              .options(person, joinedload(Case.unit))
              .order_by(Case.started_on.desc()))
