@@ -143,7 +143,15 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="PostgreSQL URL (default: the instance's SQLite)")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--only", default="",
+                        help="comma-separated operations to run (default: all); a partial run "
+                             "writes nowhere unless --out is given")
     args = parser.parse_args()
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    unknown = only - set(TARGETS)
+    if unknown:
+        parser.error(f"unknown operations: {', '.join(sorted(unknown))}")
+    wanted = (lambda operation: not only or operation in only)
 
     info = json.loads((args.instance / "bench-logins.json").read_text(encoding="utf-8"))
     n = info["participants"]
@@ -231,51 +239,6 @@ def main() -> None:
         ws = {"w": str(worker_id) if database == "postgresql" else worker_id.hex}
         uid = (lambda value: str(value) if database == "postgresql" else uuid.UUID(str(value)).hex)
 
-        # 1. Mine saker
-        base = measure(sql(app,
-            "SELECT c.id, c.status, c.started_on, p.given_name, p.family_name, "
-            "(SELECT max(occurred_at) FROM contacts k WHERE k.case_id = c.id) "
-            "FROM cases c JOIN participants p ON p.id = c.participant_id "
-            "WHERE c.worker_id = :w AND c.status != 'closed'", **ws), args.repeat, counter)
-        add("mine_saker", measure(browser.get("/cases/"), args.repeat, counter), base,
-            active_cases=active + 1)
-
-        # 2. the case page with 200 sessions
-        base = measure(sql(app,
-            "SELECT k.occurred_at, k.kind, k.duration_minutes, k.note, k.next_step, c.status "
-            "FROM contacts k JOIN cases c ON c.id = k.case_id WHERE k.case_id = :c "
-            "ORDER BY k.occurred_at DESC", c=uid(big_case)), args.repeat, counter)
-        add("case_page_200_sessions", measure(browser.get(f"/cases/{big_case}"), args.repeat,
-                                              counter), base)
-
-        # 3. log a session (POST) — the same case each time; ~repeat+2 sessions are added
-        path = f"/cases/{write_case_id}/contacts/new"
-        token = browser.token(path)
-        stamp = {"i": 0}
-
-        def post_session():
-            stamp["i"] += 1
-            response = browser.client.post(path, data={
-                "csrf_token": token, "occurred_at": f"2026-10-{1 + stamp['i'] % 28:02d}T10:00",
-                "duration_minutes": "45", "kind": "individual", "present": "participant",
-                "topics": "school", "note": f"Benchmark-økt {stamp['i']}: snakket om skole.",
-                "next_step": "Følge opp", "next_date": ""})
-            assert response.status_code == 302, ("log session", response.status_code)
-
-        insert = (f"INSERT INTO contacts (id, {', '.join(contact_columns)}) "
-                  f"SELECT :id, {', '.join(contact_columns)} FROM contacts WHERE id = :src")
-
-        @(lambda f: in_context(app, f))
-        def base_insert():
-            with db.engine.begin() as conn:
-                conn.execute(text(insert), {"id": uid(uuid.uuid4()), "src": uid(source_contact)})
-            return "<p>ok</p>"
-
-        add("log_session", measure(post_session, args.repeat, counter),
-            measure(base_insert, args.repeat, counter),
-            note="baseline: one INSERT … SELECT copying a sealed row, committed")
-
-        # 4. national-ID search (the service every lookup uses; no page of its own)
         from caseapp.participants.lookup import find_by_name, find_by_national_id
 
         def in_request(fn):
@@ -286,106 +249,170 @@ def main() -> None:
                     return result
             return run
 
-        def nid_search():
-            found = find_by_national_id(db.session, national_id)
-            assert found is not None and found.id == participant_id
-        base = measure(sql(app,
-            "SELECT p.id, p.given_name, p.family_name, p.national_id FROM participant_index i "
-            "JOIN participants p ON p.id = i.participant_id "
-            "WHERE i.kind = 'national_id' AND i.value = :v", v=nid_value), args.repeat, counter)
-        add("national_id_search", measure(in_request(nid_search), args.repeat, counter), base,
-            note="find_by_national_id in a request context (PBKDF2 blind index, "
-                 f"{app.config['CASEAPP_BLIND_INDEX_ITERATIONS']} iterations)")
+        # 1. Mine saker
+        if wanted("mine_saker"):
+            base = measure(sql(app,
+                "SELECT c.id, c.status, c.started_on, p.given_name, p.family_name, "
+                "(SELECT max(occurred_at) FROM contacts k WHERE k.case_id = c.id) "
+                "FROM cases c JOIN participants p ON p.id = c.participant_id "
+                "WHERE c.worker_id = :w AND c.status != 'closed'", **ws), args.repeat, counter)
+            add("mine_saker", measure(browser.get("/cases/"), args.repeat, counter), base,
+                active_cases=active + 1)
+
+        # 2. the case page with 200 sessions
+        if wanted("case_page_200_sessions"):
+            # The page shows the newest CASEAPP_TIMELINE_SESSIONS_PER_PAGE sessions (the rest a
+            # page at a time, "Show earlier sessions"); the baseline fetches the same rows.
+            shown = app.config["CASEAPP_TIMELINE_SESSIONS_PER_PAGE"]
+            base = measure(sql(app,
+                "SELECT k.occurred_at, k.kind, k.duration_minutes, k.note, k.next_step, c.status "
+                "FROM contacts k JOIN cases c ON c.id = k.case_id WHERE k.case_id = :c "
+                "ORDER BY k.occurred_at DESC LIMIT :n", c=uid(big_case), n=shown),
+                args.repeat, counter)
+            add("case_page_200_sessions", measure(browser.get(f"/cases/{big_case}"), args.repeat,
+                                                  counter), base,
+                note=f"first page of the timeline: the newest {shown} of 200 sessions")
+
+        # 3. log a session (POST) — the same case each time; ~repeat+2 sessions are added
+        if wanted("log_session"):
+            path = f"/cases/{write_case_id}/contacts/new"
+            token = browser.token(path)
+            stamp = {"i": 0}
+
+            def post_session():
+                stamp["i"] += 1
+                response = browser.client.post(path, data={
+                    "csrf_token": token, "occurred_at": f"2026-10-{1 + stamp['i'] % 28:02d}T10:00",
+                    "duration_minutes": "45", "kind": "individual", "present": "participant",
+                    "topics": "school", "note": f"Benchmark-økt {stamp['i']}: snakket om skole.",
+                    "next_step": "Følge opp", "next_date": ""})
+                assert response.status_code == 302, ("log session", response.status_code)
+
+            insert = (f"INSERT INTO contacts (id, {', '.join(contact_columns)}) "
+                      f"SELECT :id, {', '.join(contact_columns)} FROM contacts WHERE id = :src")
+
+            @(lambda f: in_context(app, f))
+            def base_insert():
+                with db.engine.begin() as conn:
+                    conn.execute(text(insert), {"id": uid(uuid.uuid4()), "src": uid(source_contact)})
+                return "<p>ok</p>"
+
+            add("log_session", measure(post_session, args.repeat, counter),
+                measure(base_insert, args.repeat, counter),
+                note="baseline: one INSERT … SELECT copying a sealed row, committed")
+
+        # 4. national-ID search (the service every lookup uses; no page of its own)
+        if wanted("national_id_search"):
+            def nid_search():
+                found = find_by_national_id(db.session, national_id)
+                assert found is not None and found.id == participant_id
+            base = measure(sql(app,
+                "SELECT p.id, p.given_name, p.family_name, p.national_id FROM participant_index i "
+                "JOIN participants p ON p.id = i.participant_id "
+                "WHERE i.kind = 'national_id' AND i.value = :v", v=nid_value), args.repeat, counter)
+            add("national_id_search", measure(in_request(nid_search), args.repeat, counter), base,
+                note="find_by_national_id in a request context (PBKDF2 blind index, "
+                     f"{app.config['CASEAPP_BLIND_INDEX_ITERATIONS']} iterations)")
 
         # 5. name search: Mine saker's search box (POST)
-        token = browser.token("/cases/")
+        if wanted("name_search"):
+            token = browser.token("/cases/")
 
-        def name_search():
-            response = browser.client.post("/cases/", data={"csrf_token": token, "q": family_name})
-            assert response.status_code == 200
-        base = measure(sql(app,
-            "SELECT c.id, c.status, p.given_name, p.family_name FROM cases c "
-            "JOIN participants p ON p.id = c.participant_id "
-            "JOIN participant_index i ON i.participant_id = p.id "
-            "WHERE c.worker_id = :w AND c.status != 'closed' AND i.kind = 'name' AND i.value = :v",
-            v=name_value, **ws), args.repeat, counter)
-        add("name_search", measure(name_search, args.repeat, counter), base,
-            note="POST /cases/ q=<family name>")
-        _ = find_by_name  # the page uses it
+            def name_search():
+                response = browser.client.post("/cases/", data={"csrf_token": token, "q": family_name})
+                assert response.status_code == 200
+            base = measure(sql(app,
+                "SELECT c.id, c.status, p.given_name, p.family_name FROM cases c "
+                "JOIN participants p ON p.id = c.participant_id "
+                "JOIN participant_index i ON i.participant_id = p.id "
+                "WHERE c.worker_id = :w AND c.status != 'closed' AND i.kind = 'name' AND i.value = :v",
+                v=name_value, **ws), args.repeat, counter)
+            add("name_search", measure(name_search, args.repeat, counter), base,
+                note="POST /cases/ q=<family name>")
+            _ = find_by_name  # the page uses it
 
         # 6. coordinator dashboard (one unit): the six numbers per worker, as
         # caseapp/caseload/dashboard.py defines them, in one GROUP BY
-        today = date.today()
-        query, params = dashboard_baseline(app.config, uid(unit0), today, datetime.utcnow())
-        base = measure(sql(app, query, **params), max(5, args.repeat // 3), counter)
-        status = coordinator.client.get("/caseload/").status_code
-        if status != 200:
-            skipped("coordinator_dashboard", f"status {status}")
-        else:
-            add("coordinator_dashboard", measure(coordinator.get("/caseload/"),
-                                                 max(5, args.repeat // 3), counter), base,
-                unit_cases=unit_cases, note="baseline: the six numbers per worker in one GROUP BY")
+        if wanted("coordinator_dashboard"):
+            today = date.today()
+            query, params = dashboard_baseline(app.config, uid(unit0), today, datetime.utcnow())
+            base = measure(sql(app, query, **params), max(5, args.repeat // 3), counter)
+            status = coordinator.client.get("/caseload/").status_code
+            if status != 200:
+                skipped("coordinator_dashboard", f"status {status}")
+            else:
+                add("coordinator_dashboard", measure(coordinator.get("/caseload/"),
+                                                     max(5, args.repeat // 3), counter), base,
+                    unit_cases=unit_cases, note="baseline: the six numbers per worker in one GROUP BY")
 
         # 7–8. statistics and Nøkkeltall over every unit (the coordinator of all units); the
         # baseline computes the same counts (followed/started, first and latest outcome, days
         # to the first, checkpoints, funnel) in one statement of five GROUP BYs. Nøkkeltall's
         # baseline is the same query: the figures are the same, the PDF drawing is the app's.
-        start_on, end_on = date(2015, 1, 1), today
-        period = f"from={start_on.isoformat()}&to={end_on.isoformat()}"
-        query, params = statistics_baseline(database, [uid(u) for u in info["units"]],
-                                            start_on, end_on)
-        stats_base = sql(app, query, **params)
-        for operation, page in (("statistics_page", f"/reports/statistics?{period}"),
-                                ("nokkeltall_pdf", f"/reports/nokkeltall.pdf?{period}")):
-            status = all_units.client.get(page).status_code
-            if status == 404:
-                skipped(operation, "endpoint missing (404)")
-                continue
-            if status != 200:
-                skipped(operation, f"status {status}")
-                continue
-            add(operation, measure(all_units.get(page), 5, counter, warmup=1),
-                measure(stats_base, 5, counter, warmup=1), coordinator=stats_name,
-                units=len(info["units"]), cases=info["cases"],
-                note="baseline: the same counts in one SQL statement (five GROUP BYs), "
-                     "no suppression, tables, charts or audit")
+        if wanted("statistics_page") or wanted("nokkeltall_pdf"):
+            start_on, end_on = date(2015, 1, 1), today
+            period = f"from={start_on.isoformat()}&to={end_on.isoformat()}"
+            query, params = statistics_baseline(database, [uid(u) for u in info["units"]],
+                                                start_on, end_on)
+            stats_base = sql(app, query, **params)
+            for operation, page in (("statistics_page", f"/reports/statistics?{period}"),
+                                    ("nokkeltall_pdf", f"/reports/nokkeltall.pdf?{period}")):
+                if not wanted(operation):
+                    continue
+                status = all_units.client.get(page).status_code
+                if status == 404:
+                    skipped(operation, "endpoint missing (404)")
+                    continue
+                if status != 200:
+                    skipped(operation, f"status {status}")
+                    continue
+                add(operation, measure(all_units.get(page), 5, counter, warmup=1),
+                    measure(stats_base, 5, counter, warmup=1), coordinator=stats_name,
+                    units=len(info["units"]), cases=info["cases"],
+                    note="baseline: the same counts in one SQL statement (five GROUP BYs), "
+                         "no suppression, tables, charts or audit")
 
         # 9. consent check (consent.services.require, called by every write path)
-        from consent.purposes import Purpose
-        from consent.services import require
+        if wanted("consent_check"):
+            from consent.purposes import Purpose
+            from consent.services import require
 
-        base = measure(sql(app,
-            "SELECT id FROM consent_records WHERE participant_id = :p AND purpose = 'follow_up' "
-            "AND withdrawn_at IS NULL AND valid_from <= :t "
-            "AND (valid_until IS NULL OR valid_until > :t)", p=uid(participant_id),
-            t=datetime.utcnow()), args.repeat, counter)
-        add("consent_check", measure(in_request(lambda: require(
-            db.session, participant_id, Purpose.FOLLOW_UP)), args.repeat, counter), base)
+            base = measure(sql(app,
+                "SELECT id FROM consent_records WHERE participant_id = :p AND purpose = 'follow_up' "
+                "AND withdrawn_at IS NULL AND valid_from <= :t "
+                "AND (valid_until IS NULL OR valid_until > :t)", p=uid(participant_id),
+                t=datetime.utcnow()), args.repeat, counter)
+            add("consent_check", measure(in_request(lambda: require(
+                db.session, participant_id, Purpose.FOLLOW_UP)), args.repeat, counter), base)
 
         # 10. audit verify
-        from audit.services import count_events, verify_chain
+        if wanted("audit_verify"):
+            from audit.services import count_events, verify_chain
 
-        with app.app_context():
-            events = count_events(db.session)
-            db.session.rollback()
+            with app.app_context():
+                events = count_events(db.session)
+                db.session.rollback()
 
-        @(lambda f: in_context(app, f))
-        def verify():
-            result = verify_chain(db.session, app.instance_path)
-            assert result.ok
-            db.session.rollback()
+            @(lambda f: in_context(app, f))
+            def verify():
+                result = verify_chain(db.session, app.instance_path)
+                assert result.ok
+                db.session.rollback()
 
-        @(lambda f: in_context(app, f))
-        def base_read():
-            with db.engine.connect() as conn:
-                for _row in conn.execute(text("SELECT * FROM audit_events ORDER BY seq")):
-                    pass
-        measured = measure(verify, 3, counter, warmup=1)
-        add("audit_verify", measured, measure(base_read, 3, counter, warmup=1),
-            events=events, events_per_s=round(events / (measured["median_ms"] / 1000)),
-            note="baseline: read every event row in order, no hashing")
+            @(lambda f: in_context(app, f))
+            def base_read():
+                with db.engine.connect() as conn:
+                    for _row in conn.execute(text("SELECT * FROM audit_events ORDER BY seq")):
+                        pass
+            measured = measure(verify, 3, counter, warmup=1)
+            add("audit_verify", measured, measure(base_read, 3, counter, warmup=1),
+                events=events, events_per_s=round(events / (measured["median_ms"] / 1000)),
+                note="baseline: read every event row in order, no hashing")
 
     calibration = round(_calibrate(), 1)
+    if only and not args.out:
+        print("partial run (--only): no results file written (give --out to keep one)")
+        return
     out = args.out or RESULTS / f"{database}-{n}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({

@@ -193,7 +193,7 @@ def register_template_helpers(app: Flask) -> None:
     from consent.purposes import PURPOSE_LABELS
     from roles import Perm, can
 
-    from caseapp.i18n import install_template_gettext
+    from caseapp.i18n import RenderLabels, install_template_gettext
 
     install_template_gettext(app)
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -205,15 +205,18 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def helpers():
-        return {"can": can, "Perm": Perm, "labels": LABELS, "unit_kinds": UNIT_KIND_LABELS,
+        # Label dicts translate each label once per render (RenderLabels), not at every use.
+        labels = {"labels": LABELS, "unit_kinds": UNIT_KIND_LABELS,
+                  "contact_kinds": KIND_LABELS, "contact_present": PRESENT_LABELS,
+                  "contact_topics": TOPIC_LABELS, "contact_actions": ACTION_LABELS,
+                  "genders": GENDER_LABELS, "relations": RELATION_LABELS,
+                  "goal_statuses": GOAL_STATUS_LABELS, "responsibles": RESPONSIBLE_LABELS,
+                  "outcome_labels": OUTCOME_LABELS, "end_reasons": END_REASONS,
+                  "paid_work_kinds": PAID_WORK_KINDS, "consent_purposes": PURPOSE_LABELS}
+        return {"can": can, "Perm": Perm,
+                **{name: RenderLabels(values) for name, values in labels.items()},
                 # header forms never read the request body (error pages render them too)
                 "logout_form": lambda: PostForm(formdata=None),
                 "language_form": lambda: LanguageForm(formdata=None),
-                "contact_kinds": KIND_LABELS, "contact_present": PRESENT_LABELS,
-                "contact_topics": TOPIC_LABELS, "contact_actions": ACTION_LABELS,
-                "genders": GENDER_LABELS, "relations": RELATION_LABELS,
-                "goal_statuses": GOAL_STATUS_LABELS, "responsibles": RESPONSIBLE_LABELS,
-                "outcome_labels": OUTCOME_LABELS, "end_reasons": END_REASONS,
-                "paid_work_kinds": PAID_WORK_KINDS, "consent_purposes": PURPOSE_LABELS,
                 "format_date": format_date, "format_datetime": format_datetime, "current_locale": lambda: str(get_locale()),
                 "organisation_name": app.config["CASEAPP_ORGANISATION_NAME"]}

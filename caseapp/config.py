@@ -103,6 +103,8 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_CASELOAD_MAX_WORK_LEADER": 20,
     "CASEAPP_CASELOAD_MAX_YOUTH_MENTOR": 16,
     "CASEAPP_CASELOAD_PAGE_SIZE": 50,
+    # The case page's timeline shows this many sessions a page, the newest first.
+    "CASEAPP_TIMELINE_SESSIONS_PER_PAGE": 50,
     # Nøkkeltall cost figures (caseapp/reports/costs.py): per programme the yearly cost of one
     # worker and how many people one worker follows a year; a comparison per person-month.
     # Defaults from the source report: a work leader NOK 850,000 / 20 people; AFT NOK 20,975.
@@ -248,7 +250,7 @@ def _validate(settings: dict[str, Any]) -> None:
     if settings["CASEAPP_NO_CONTACT_DAYS"] <= 0:
         raise ConfigError("CASEAPP_NO_CONTACT_DAYS must be greater than zero.")
     for key in ("CASEAPP_CASELOAD_MAX_WORK_LEADER", "CASEAPP_CASELOAD_MAX_YOUTH_MENTOR",
-                "CASEAPP_CASELOAD_PAGE_SIZE"):
+                "CASEAPP_CASELOAD_PAGE_SIZE", "CASEAPP_TIMELINE_SESSIONS_PER_PAGE"):
         if settings[key] <= 0:
             raise ConfigError(f"{key} must be greater than zero.")
     languages = settings["CASEAPP_LANGUAGES"]

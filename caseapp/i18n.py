@@ -1,7 +1,10 @@
 """Language: Norwegian bokmål first, English on request (kept in the session)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import current_app, has_request_context, session
+from flask_babel.speaklater import LazyString
 
 
 def select_locale() -> str:
@@ -35,3 +38,42 @@ def install_template_gettext(app) -> None:
 
 
 TRANSLATIONS = "_caseapp_translations"
+
+
+class _Label(str):
+    """A translated label as the lazy string rendered it: inserted unescaped (``__html__``,
+    like Flask-Babel's ``LazyString``), so the page is the same."""
+
+    def __html__(self) -> str:
+        return str(self)
+
+
+class RenderLabels(Mapping):
+    """A label dict (code → lazy translated label) for one render: each label is translated
+    the first time the template asks for it and kept for the rest of the render. A case page
+    shows the same ~10 labels hundreds of times; each lazy string would look its translation
+    up again every time."""
+
+    def __init__(self, labels: Mapping) -> None:
+        self._labels = labels
+        self._done: dict = {}
+
+    def __getitem__(self, key):
+        try:
+            return self._done[key]
+        except KeyError:
+            pass
+        value = self._labels[key]
+        if isinstance(value, LazyString):
+            value = _Label(value)
+        self._done[key] = value
+        return value
+
+    def __iter__(self):
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __contains__(self, key) -> bool:
+        return key in self._labels

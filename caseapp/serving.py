@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,15 @@ def file_digest(path: str) -> str | None:
 
 
 def _static_path(app: Flask, filename: str) -> str | None:
-    folder = Path(app.static_folder or "").resolve()
+    return _resolved(app.static_folder or "", filename)
+
+
+@lru_cache(maxsize=512)
+def _resolved(static_folder: str, filename: str) -> str | None:
+    """The file's absolute path inside the static folder, or None. Cached: each page links
+    ~6 static files, and resolving a path asks the file system for each of its parts (the
+    bound keeps request paths, which the cache headers also resolve, from growing it)."""
+    folder = Path(static_folder).resolve()
     path = (folder / filename).resolve()
     return str(path) if path.is_relative_to(folder) else None
 

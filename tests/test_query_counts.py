@@ -69,15 +69,43 @@ def test_mine_saker(grows, factory, mentor, school):
     assert after == before
 
 
+def add_sessions(factory, case, count: int):
+    return lambda: [factory.contact(case, occurred_at=datetime(2026, 9, 1, 12) + timedelta(hours=n))
+                    for n in range(count)]
+
+
 def test_case_page_with_many_sessions(grows, factory, mentor, school):
     case = add_cases(factory, mentor, school, 1, sessions=3)[0]
-
-    def more():
-        for number in range(40):
-            factory.contact(case, occurred_at=datetime(2026, 9, 1, 12) + timedelta(hours=number))
-
-    before, after = grows(mentor, f"/cases/{case.id}", more)
+    before, after = grows(mentor, f"/cases/{case.id}", add_sessions(factory, case, 40))
     assert after == before
+
+
+def test_mine_saker_name_search(client, login, factory, mentor, school):
+    """Searching decrypts and compares only the index's candidates; the queries do not grow
+    with the matches."""
+    add_cases(factory, mentor, school, 2)
+    login(client, mentor)
+
+    def search() -> int:
+        assert client.submit("/cases/", {"q": "kari"}).status_code == 200
+        with counting() as counter:
+            page = client.submit("/cases/", {"q": "kari"})
+        assert page.status_code == 200 and "Kari Nordmann1" in page.text
+        return counter["n"]
+
+    before = search()
+    add_cases(factory, mentor, school, 8)
+    # each submit also loads the form page (GET /cases/) for its CSRF token
+    assert search() == before
+
+
+def test_case_page_later_pages(app, client, grows, factory, mentor, school):
+    """The case page reads one page of sessions, whichever page and however long the history."""
+    app.config["CASEAPP_TIMELINE_SESSIONS_PER_PAGE"] = 5
+    case = add_cases(factory, mentor, school, 1, sessions=12)[0]
+    before, after = grows(mentor, f"/cases/{case.id}?page=2", add_sessions(factory, case, 30))
+    assert after == before
+    assert queries(client, f"/cases/{case.id}?page=7") == before
 
 
 def test_caseload(grows, factory, school):

@@ -136,7 +136,12 @@ def resolve_login_session(session: Session, token: str | None, user_id: str | No
     """The user of a live login session, or None. Ends sessions that have timed out."""
     if not token or not user_id:
         return None
-    login = session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash_token(token)))
+    # The login session and its user in one query (the user's roles and units follow, as
+    # whenever a user is loaded).
+    found = session.execute(select(LoginSession, User)
+                            .outerjoin(User, User.id == LoginSession.user_id)
+                            .where(LoginSession.token_hash == _hash_token(token))).first()
+    login = found[0] if found else None
     if login is None or login.ended_at is not None or str(login.user_id) != user_id:
         return None
     config = current_app.config
@@ -146,7 +151,7 @@ def resolve_login_session(session: Session, token: str | None, user_id: str | No
         reason = "absolute_timeout"
     elif at - login.last_seen_at > timedelta(minutes=config["CASEAPP_IDLE_TIMEOUT_MINUTES"]):
         reason = "idle_timeout"
-    user = session.get(User, login.user_id)
+    user = found[1]
     if reason is None and (user is None or not user.active):
         reason = "deactivated"
     if reason:

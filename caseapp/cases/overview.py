@@ -1,23 +1,24 @@
 """"Mine saker": each active case with what needs attention. Listing is not a view of a
-person (no audit per row); only plain columns and the plan's goals are read."""
+person (no audit per row); only the names and plain columns are read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case
-from caseapp.cases.services import cases_for_worker
+from caseapp.cases.services import worker_cases_query
 from caseapp.clock import local_now, now
 from caseapp.contacts.models import Contact
 from caseapp.handovers.models import Handover
-from caseapp.participants.lookup import find_by_name
-from caseapp.plans.models import Plan, PlanVersion
+from caseapp.caseload.models import GoalDeadline
+from caseapp.participants.lookup import find_by_name, name_candidates
 from consent.purposes import Purpose
-from consent.services import participants_with_basis
+from consent.models import ConsentRecord
+from consent.services import basis_conditions
 
 
 @dataclass
@@ -38,47 +39,44 @@ NEW_CASE_DAYS = 14
 
 def overview(session: Session, worker: User, *, today: date, at: datetime, threshold_days: int,
              query: str = "") -> list[CaseRow]:
-    cases = cases_for_worker(session, worker)
+    candidates = None
     if query.strip():
-        people = {p.id for p in find_by_name(session, query, among=[c.participant for c in cases])}
-        cases = [c for c in cases if c.participant_id in people]
-    if not cases:
-        return []
-    ids = [c.id for c in cases]
-    # One row per case (its latest session), not every session of every case.
-    last = (select(Contact.case_id, func.max(Contact.occurred_at).label("at"))
-            .where(Contact.case_id.in_(ids), Contact.deleted_at.is_(None))
-            .group_by(Contact.case_id).subquery())
-    latest: dict = {}
-    for case_id, occurred_at, next_date in session.execute(
-            select(Contact.case_id, Contact.occurred_at, Contact.next_date)
-            .join(last, (last.c.case_id == Contact.case_id) & (last.c.at == Contact.occurred_at))
-            .where(Contact.deleted_at.is_(None))):
-        latest.setdefault(case_id, (occurred_at, next_date))
-    received = dict(session.execute(
-        select(Handover.case_id, func.max(Handover.created_at))
-        .where(Handover.case_id.in_(ids), Handover.to_worker_id == worker.id,
-               Handover.created_at >= at - timedelta(days=NEW_CASE_DAYS))
-        .group_by(Handover.case_id)).all())
-    # Each plan's current version only, all in one query (not one per plan).
-    current = {case_id: version for version, case_id in session.execute(
-        select(PlanVersion, Plan.case_id).join(Plan, PlanVersion.plan_id == Plan.id)
-        .where(Plan.case_id.in_(ids), PlanVersion.number == Plan.version))}
-    covered = participants_with_basis(session, {c.participant_id for c in cases},
-                                      Purpose.FOLLOW_UP, at=at)
+        # The name index narrows to the worker's cases that may match; only those names are
+        # decrypted and compared (whole words, as find_by_name does everywhere).
+        candidates = name_candidates(query)
+        if candidates is None:
+            return []
+    # Per case in the same query: its latest session (time and planned next date), the
+    # latest handover to this worker lately, the overdue goals (from the plain deadlines of the
+    # current plan's open goals, caseapp/caseload/models.py: no plan is decrypted for a count)
+    # and whether a basis for follow-up is valid.
+    live = (Contact.case_id == Case.id, Contact.deleted_at.is_(None))
+    found = session.execute(
+        worker_cases_query(worker, participants=candidates, names_only=True).add_columns(
+            select(func.max(Contact.occurred_at)).where(*live).scalar_subquery(),
+            select(Contact.next_date).where(*live).order_by(Contact.occurred_at.desc())
+            .limit(1).scalar_subquery(),
+            select(func.max(Handover.created_at)).where(
+                Handover.case_id == Case.id, Handover.to_worker_id == worker.id,
+                Handover.created_at >= at - timedelta(days=NEW_CASE_DAYS)).scalar_subquery(),
+            select(func.count(GoalDeadline.id)).where(
+                GoalDeadline.case_id == Case.id, GoalDeadline.target_date < today)
+            .scalar_subquery(),
+            exists().where(ConsentRecord.participant_id == Case.participant_id,
+                           *basis_conditions(Purpose.FOLLOW_UP, at)))).all()
+    if query.strip():
+        people = {p.id for p in find_by_name(session, query,
+                                             among=[row[0].participant for row in found])}
+        found = [row for row in found if row[0].participant_id in people]
     rows = []
-    for case in cases:
-        last, next_date = latest.get(case.id, (None, None))
+    for case, last, next_date, received, overdue, basis in found:
         since = (today - last.date()).days if last else (today - case.started_on).days
-        version = current.get(case.id)
-        goals = version.content.goals if version else []
         rows.append(CaseRow(
             case=case, last_contact=last,
             next_session=next_date if next_date and next_date >= today else None,
-            overdue_goals=sum(1 for g in goals if g.overdue(today)),
-            basis_valid=case.participant_id in covered,
+            overdue_goals=overdue or 0, basis_valid=bool(basis),
             days_since_contact=(today - last.date()).days if last else None,
-            no_contact_lately=since > threshold_days, new_to_me=received.get(case.id)))
+            no_contact_lately=since > threshold_days, new_to_me=received))
     return rows
 
 

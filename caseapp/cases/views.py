@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -41,15 +41,24 @@ def detail(case_id: str):
     details = bool(can(current_user, Perm.CASE_NOTES_VIEW, case))
     services.open_case(db.session, current_user, case, decision.grounds, with_details=details)
     basis = valid_basis(db.session, case.participant_id, Purpose.FOLLOW_UP)
-    plan = plan_for(db.session, case) if details else None
+    # Read once, for the page and its timeline.
+    plan = plan_for(db.session, case)
+    outcomes = outcomes_for(db.session, case)
+    checkpoints = checkpoints_for(db.session, case)
+    # The timeline a page of sessions at a time (?page=2: the next older ones); the number
+    # carries no personal data.
+    page = request.args.get("page", 1, type=int) or 1
     return render_template("cases/detail.html", case=case, grounds=decision.grounds,
                            details=details, basis=basis,
-                           timeline=timeline(db.session, case, hidden_before(case, current_user)),
+                           timeline=timeline(db.session, case, hidden_before(case, current_user),
+                                             page=page, plan=plan, outcomes=outcomes,
+                                             checkpoints=checkpoints,
+                                             per_page=current_app.config[
+                                                 "CASEAPP_TIMELINE_SESSIONS_PER_PAGE"]),
                            handover_note=next((h for h in reversed(case.handovers)
                                                if h.to_worker_id == current_user.id and h.note), None),
-                           goal_texts=goal_texts(plan),
-                           outcomes=outcomes_for(db.session, case),
-                           checkpoints=checkpoints_for(db.session, case),
+                           goal_texts=goal_texts(plan if details else None),
+                           outcomes=outcomes, checkpoints=checkpoints,
                            may_outcome=bool(can(current_user, Perm.OUTCOME_WRITE, case)),
                            may_log=bool(can(current_user, Perm.CONTACT_WRITE, case)),
                            may_update=bool(can(current_user, Perm.CASE_UPDATE, case)),

@@ -101,7 +101,8 @@ def log_contact(session: Session, actor: User, case: Case, data: ContactData,
     contact = Contact(case=case, participant_id=case.participant_id, created_by_id=actor.id,
                       **data.columns())
     session.add(contact)
-    session.flush()
+    # The first revision goes in the same flush: a new session has no revisions to count (no
+    # query for them), and both rows are written at once.
     _snapshot(session, contact, RevisionAction.CREATED, actor)
     session.flush()
     _audit("contact.create", actor, contact, grounds)

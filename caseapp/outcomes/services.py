@@ -17,6 +17,7 @@ from caseapp.cases.services import StaleCase, flush_case
 from caseapp.clock import now
 from caseapp.editing import Refused, require_follow_up
 from caseapp.outcomes.models import CHECKPOINT_MONTHS, Checkpoint, Outcome, add_months
+from caseapp.participants.models import names_only
 from roles import Role
 
 OUTCOME_CATEGORIES = ("outcome",)
@@ -124,7 +125,10 @@ def due_checkpoints(session: Session, user: User, today: date) -> list[Checkpoin
     for a coordinator, in cases of the user's units whose worker has left."""
     query = (select(Checkpoint).join(Case, Checkpoint.case_id == Case.id)
              .where(Checkpoint.answered_at.is_(None), Checkpoint.due_on <= today)
-             .options(joinedload(Checkpoint.case).joinedload(Case.participant))
+             # a task list shows the names: the other encrypted values are not decrypted
+             .options(names_only(joinedload(Checkpoint.case).joinedload(Case.participant)),
+                      joinedload(Checkpoint.case).defer(Case.school_or_workplace)
+                      .defer(Case.grade_or_programme))
              .order_by(Checkpoint.due_on))
     own = list(session.scalars(query.where(Case.worker_id == user.id)))
     if not user.has_role(Role.COORDINATOR) or not user.unit_ids:

@@ -48,18 +48,29 @@ def name_words(participant: Participant) -> set[str]:
     return set(normalise_name(f"{participant.given_name} {participant.family_name}").split())
 
 
+def name_candidates(query: str):
+    """A SELECT of the ids of the participants whose name index has every word of ``query``:
+    a superset of the matches (index values are truncated), to be compared for real by
+    ``find_by_name``; None when the query has no words."""
+    words = set(normalise_name(query).split())
+    if not words:
+        return None
+    values = {name_value(word) for word in words}
+    return (select(ParticipantIndex.participant_id)
+            .where(ParticipantIndex.kind == NAME, ParticipantIndex.value.in_(values))
+            .group_by(ParticipantIndex.participant_id)
+            .having(func.count(func.distinct(ParticipantIndex.value)) == len(values)))
+
+
 def find_by_name(session: Session, query: str, among: list | None = None) -> list[Participant]:
-    """Participants whose normalised name has every word of ``query`` (whole words)."""
+    """Participants whose normalised name has every word of ``query`` (whole words).
+    ``among``: compare only these (e.g. a worker's cases, narrowed by ``name_candidates``)."""
     words = set(normalise_name(query).split())
     if not words:
         return []
     if among is None:
-        values = {name_value(word) for word in words}
-        candidates = (select(ParticipantIndex.participant_id)
-                      .where(ParticipantIndex.kind == NAME, ParticipantIndex.value.in_(values))
-                      .group_by(ParticipantIndex.participant_id)
-                      .having(func.count(func.distinct(ParticipantIndex.value)) == len(values)))
-        among = session.scalars(select(Participant).where(Participant.id.in_(candidates)))
+        among = session.scalars(select(Participant).where(
+            Participant.id.in_(name_candidates(query))))
     found = [p for p in among if words <= name_words(p)]
     return sorted(found, key=lambda p: (normalise_name(p.family_name), normalise_name(p.given_name)))
 

@@ -94,6 +94,14 @@ class ParticipantIndex(db.Model):
     value: Mapped[int]
 
 
+def names_only(loader):
+    """``loader`` (a loader option for a Participant, e.g. ``joinedload(Case.participant)``)
+    with only the names of the encrypted values loaded (and decrypted) for lists that show
+    names; the others load when first read."""
+    return (loader.defer(Participant.national_id).defer(Participant.phone)
+            .defer(Participant.email).defer(Participant.address))
+
+
 class Guardian(db.Model):
     """A guardian (foresatt) of a participant: relation plain, identity and contact encrypted."""
 

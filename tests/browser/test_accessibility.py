@@ -305,3 +305,31 @@ def test_designsystemet_loads_under_the_strict_csp(page):
     assert page.evaluate("document.fonts.check('16px Inter')")
     assert page.evaluate("document.activeElement.tagName") == "DS-ERROR-SUMMARY"
     assert not problems, problems
+
+
+def test_a_long_timeline_a_page_at_a_time(app, page, factory, mentor, school, clock):
+    """The case page's "Show earlier sessions" pages: reachable, newest first, 0 violations."""
+    from datetime import datetime
+
+    app.config["CASEAPP_TIMELINE_SESSIONS_PER_PAGE"] = 3
+    case = factory.case(mentor, school)
+    factory.consent(case.participant)
+    for number in range(1, 8):
+        factory.contact(case, occurred_at=datetime(2026, 10, number, 12), note=f"Økt nummer {number}.")
+    log_in(page, mentor, clock)
+    page.goto(f"/cases/{case.id}")
+    found = violations(page)
+    assert page.locator("text=Økt nummer 7.").is_visible()
+    assert page.locator("text=Økt nummer 4.").count() == 0
+    page.click("text=Vis tidligere samtaler")
+    page.wait_for_url("**page=2#timeline")
+    assert page.locator("text=Økt nummer 4.").is_visible()
+    found += violations(page)
+    page.click("text=Vis tidligere samtaler")
+    page.wait_for_url("**page=3#timeline")
+    assert page.locator("text=Økt nummer 1.").is_visible()
+    assert page.locator("text=Saken startet").is_visible()
+    found += violations(page)
+    page.click("text=Vis nyere samtaler")
+    page.wait_for_url("**page=2#timeline")
+    assert not found, "\n".join(found)

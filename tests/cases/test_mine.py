@@ -74,3 +74,27 @@ def test_pause_and_resume_with_a_stale_check(client, login, factory, mentor, sch
                   form_page=f"/cases/{case.id}")
     db.session.expire_all()
     assert db.session.get(Case, case.id).status == "active"
+
+
+def test_search_matches_whole_words_of_the_name_only(client, login, factory, mentor, school):
+    factory.case(mentor, school, factory.participant("Kari", "Nordmann"))
+    factory.case(mentor, school, factory.participant("Kari", "Hansen"))
+    factory.case(mentor, school, factory.participant("Per", "Nordmann-Li"))
+    colleague = factory.user("youth_mentor", [school])
+    factory.case(colleague, school, factory.participant("Kari", "Nordmann"))
+    login(client, mentor)
+
+    def found(query: str) -> set[str]:
+        page = client.submit("/cases/", {"q": query}).text
+        shown = {name for name in ("Kari Nordmann", "Kari Hansen", "Per Nordmann-Li")
+                 if name in page}
+        assert page.count("Kari Nordmann") <= 1  # never the colleague's case
+        return shown
+
+    assert found("kari") == {"Kari Nordmann", "Kari Hansen"}
+    assert found("NORDMANN") == {"Kari Nordmann", "Per Nordmann-Li"}
+    assert found("li") == {"Per Nordmann-Li"}
+    assert found("  kari   nordmann ") == {"Kari Nordmann"}
+    assert found("nord") == set()  # whole words, not prefixes
+    assert found("kari per") == set()  # every word must be in the one name
+    assert found("-") == set()
