@@ -102,7 +102,8 @@ def _sqlite_write_lock_early() -> bool:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
-    if conn.dialect.name == "sqlite" and _sqlite_write_lock_early():
+    if (conn.dialect.name == "sqlite" and _sqlite_write_lock_early()
+            and not conn.get_execution_options().get("caseapp_deferred_begin")):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -27,6 +27,7 @@ from caseapp.crypto.envelope import DecryptionError
 from caseapp.crypto.keys import KekProvider, KeyUnavailable, kek_provider
 
 SYSTEM_OWNER = "system"
+DEFERRED_BEGIN = "caseapp_deferred_begin"  # execution option read by caseapp._sqlite_begin
 VERIFIER_TEXT = b"caseapp key store check"
 
 metadata = MetaData()
@@ -64,6 +65,10 @@ class KeyStore:
         options = {"connect_args": {"timeout": 15}} if url.startswith("sqlite") else {
             "pool_pre_ping": True}
         engine = create_engine(url, hide_parameters=True, **options)
+        # Every transaction here is one short read or one short write, so SQLite's deferred
+        # BEGIN is safe, and reading the data keys of a page does not take the key store's
+        # write lock (several app processes would otherwise queue on each page's key read).
+        engine = engine.execution_options(**{DEFERRED_BEGIN: True})
         if self.schema:
             engine = engine.execution_options(schema_translate_map={None: self.schema})
         self.engine: Engine = engine
