@@ -51,8 +51,9 @@ def row(r):
             "rps": round(float(r["Requests/s"]), 1)}
 result = {"operation": "loadtest", "database": db, "users": int(users), "seconds": int(seconds),
           "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-          "machine": f"{os.cpu_count()} cores shared with 5 other engineers; locust under nice 15 "
-                     "on the same machine as gunicorn and PostgreSQL",
+          "machine": f"{os.cpu_count()} cores; locust under nice 15 on the same machine as "
+                     "gunicorn and PostgreSQL",
+          "load_average_after": os.getloadavg(),
           "total": row(next(r for r in rows if r["Name"] == "Aggregated")),
           "by_request": [row(r) for r in rows if r["Name"] != "Aggregated"]}
 os.makedirs("benchmarks/results", exist_ok=True)
