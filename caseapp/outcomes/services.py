@@ -124,15 +124,20 @@ def due_checkpoints(session: Session, user: User, today: date) -> list[Checkpoin
     """Open checkpoints due by ``today`` that are ``user``'s task: in the user's own cases, and
     for a coordinator, in cases of the user's units whose worker has left."""
     query = (select(Checkpoint).join(Case, Checkpoint.case_id == Case.id)
-             .where(Checkpoint.answered_at.is_(None), Checkpoint.due_on <= today)
+             .where(Checkpoint.due_on <= today)
              # a task list shows the names: the other encrypted values are not decrypted
              .options(names_only(joinedload(Checkpoint.case).joinedload(Case.participant)),
                       joinedload(Checkpoint.case).defer(Case.school_or_workplace)
                       .defer(Case.grade_or_programme))
              .order_by(Checkpoint.due_on))
-    own = list(session.scalars(query.where(Case.worker_id == user.id)))
+    # "Not answered" is checked here for a worker's own cases, not in SQL: with it in SQL,
+    # SQLite's planner walks every worker's open checkpoints (the open-and-due index: ~25 ms
+    # at 100,000 participants) instead of the worker's few cases and their checkpoints.
+    own = [c for c in session.scalars(query.where(Case.worker_id == user.id))
+           if c.answered_at is None]
     if not user.has_role(Role.COORDINATOR) or not user.unit_ids:
         return own
-    orphaned = [c for c in session.scalars(query.where(Case.unit_id.in_(user.unit_ids)))
+    orphaned = [c for c in session.scalars(query.where(Checkpoint.answered_at.is_(None),
+                                                       Case.unit_id.in_(user.unit_ids)))
                 if not c.case.worker.active and c not in own]
     return own + orphaned
