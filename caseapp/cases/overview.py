@@ -43,7 +43,8 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
     if query.strip():
         # The name index narrows to the worker's cases that may match; only those names are
         # decrypted and compared (whole words, as find_by_name does everywhere).
-        candidates = name_candidates(query)
+        candidates = name_candidates(query, within=select(Case.participant_id)
+                                     .where(Case.worker_id == worker.id))
         if candidates is None:
             return []
     # Per case in the same query: its latest session (time and planned next date), the

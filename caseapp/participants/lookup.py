@@ -48,17 +48,21 @@ def name_words(participant: Participant) -> set[str]:
     return set(normalise_name(f"{participant.given_name} {participant.family_name}").split())
 
 
-def name_candidates(query: str):
+def name_candidates(query: str, within=None):
     """A SELECT of the ids of the participants whose name index has every word of ``query``:
     a superset of the matches (index values are truncated), to be compared for real by
-    ``find_by_name``; None when the query has no words."""
+    ``find_by_name``; None when the query has no words. ``within`` (a SELECT of participant
+    ids, such as a worker's cases) limits the index rows read to those people: a common family
+    name has thousands of index rows nationally, a worker a few dozen people."""
     words = set(normalise_name(query).split())
     if not words:
         return None
     values = {name_value(word) for word in words}
-    return (select(ParticipantIndex.participant_id)
-            .where(ParticipantIndex.kind == NAME, ParticipantIndex.value.in_(values))
-            .group_by(ParticipantIndex.participant_id)
+    rows = select(ParticipantIndex.participant_id).where(ParticipantIndex.kind == NAME,
+                                                         ParticipantIndex.value.in_(values))
+    if within is not None:
+        rows = rows.where(ParticipantIndex.participant_id.in_(within))
+    return (rows.group_by(ParticipantIndex.participant_id)
             .having(func.count(func.distinct(ParticipantIndex.value)) == len(values)))
 
 
