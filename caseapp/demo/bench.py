@@ -188,6 +188,7 @@ def _run_jobs(instance_path: str, job_config: dict | None, units: list[UnitPlan]
               job: dict, progress: Callable[[int], None]) -> dict:
     """Share the units out to ``jobs`` processes (spawned: no connection crosses a fork)."""
     import multiprocessing
+    import queue as queues
 
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
@@ -202,7 +203,7 @@ def _run_jobs(instance_path: str, job_config: dict | None, units: list[UnitPlan]
     while finished < jobs:
         try:
             kind, value = queue.get(timeout=5)
-        except Exception:  # queue.Empty: check that no job died without a word
+        except queues.Empty:  # check that no job died without a word
             if any(w.exitcode not in (None, 0) for w in workers):
                 break
             continue
@@ -228,13 +229,11 @@ def _run_jobs(instance_path: str, job_config: dict | None, units: list[UnitPlan]
 def _job(instance_path: str, job_config: dict | None, units: list[UnitPlan], job: dict,
          queue) -> None:
     """One process's share: its own app, session and commits."""
-    from pathlib import Path as _Path
-
     from caseapp import create_app
     from caseapp.extensions import db
 
     try:
-        app = create_app(job_config, instance=_Path(instance_path))
+        app = create_app(job_config, instance=Path(instance_path))
         with app.app_context():
             counts = fill_units(db.session, units, progress=lambda n: queue.put(("progress", n)),
                                 commit=db.session.commit, **job)
