@@ -20,7 +20,7 @@ from caseapp.crypto import keys
 from caseapp.crypto.blind import INDEX_KEY
 from caseapp.crypto.keyring import EXTENSION_KEY as KEYSTORE_EXTENSION
 from caseapp.crypto.keys import EXTENSION_KEY as KEYS_EXTENSION
-from caseapp.crypto.keystore import open_keystore
+from caseapp.crypto.keystore import DEFERRED_BEGIN, open_keystore
 
 from caseapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -103,7 +103,7 @@ def _sqlite_write_lock_early() -> bool:
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
     if (conn.dialect.name == "sqlite" and _sqlite_write_lock_early()
-            and not conn.get_execution_options().get("caseapp_deferred_begin")):
+            and not conn.get_execution_options().get(DEFERRED_BEGIN)):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 

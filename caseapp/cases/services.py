@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer, joinedload
+from sqlalchemy.orm import Load, Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 import audit
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
+from caseapp.crypto.fields import defer_sealed
 from caseapp.participants.models import Participant
 from caseapp.participants.models import names_only as only_names
 from caseapp.units.models import Unit
@@ -50,21 +51,12 @@ def create_case(session: Session, actor: User, participant: Participant, *, prog
     return case
 
 
-def cases_for_worker(session: Session, worker: User, include_closed: bool = False, *,
-                     participants=None, names_only: bool = False) -> list[Case]:
-    """The worker's own caseload ("Mine saker"); listing is not a view of each person.
-    ``participants`` and ``names_only``: see ``worker_cases_query``."""
-    return list(session.scalars(worker_cases_query(worker, include_closed,
-                                                   participants=participants,
-                                                   names_only=names_only)))
-
-
 def worker_cases_query(worker: User, include_closed: bool = False, *, participants=None,
                        names_only: bool = False):
-    """The SELECT of ``cases_for_worker`` (with participant and unit), to add columns to.
-    ``participants``: only the cases of these participants (a SELECT of ids). ``names_only``:
-    of the encrypted values only the participants' names are loaded (and decrypted); the
-    others load when first read."""
+    """The SELECT of the worker's own caseload ("Mine saker", with participant and unit), to
+    add columns to; listing is not a view of each person. ``participants``: only the cases of
+    these participants (a SELECT of ids). ``names_only``: of the encrypted values only the
+    participants' names are loaded (and decrypted); the others load when first read."""
     person = joinedload(Case.participant)
     if names_only:
         person = only_names(person)
@@ -72,7 +64,7 @@ def worker_cases_query(worker: User, include_closed: bool = False, *, participan
              .options(person, joinedload(Case.unit))
              .order_by(Case.started_on.desc()))
     if names_only:
-        query = query.options(defer(Case.school_or_workplace), defer(Case.grade_or_programme))
+        query = query.options(defer_sealed(Load(Case), Case))
     if participants is not None:
         query = query.where(Case.participant_id.in_(participants))
     if not include_closed:

@@ -18,8 +18,6 @@ from sqlalchemy.orm import Session
 
 from caseapp.cases.models import Case
 from caseapp.contacts.models import Contact
-from caseapp.outcomes.services import checkpoints_for, outcomes_for
-from caseapp.plans.services import plan_for
 from caseapp.transitions.services import placements_for, transitions_for
 from consent.services import records_for
 
@@ -58,18 +56,12 @@ def _visible(case: Case, hide_sessions_before: datetime | None) -> list:
     return conditions
 
 
-_LOAD = object()  # not given: loaded here
-
-
 def timeline(session: Session, case: Case, hide_sessions_before: datetime | None = None, *,
-             page: int = 1, per_page: int = 50, plan=_LOAD, outcomes=None, checkpoints=None
+             plan, outcomes: list, checkpoints: list, page: int = 1, per_page: int = 50
              ) -> Timeline:
     """``hide_sessions_before``: a receiver of a cross-organisation handover does not see the
-    earlier sessions. ``plan``, ``outcomes`` and ``checkpoints``: as the page already loaded
-    them (``plan_for``, ``outcomes_for``, ``checkpoints_for``), so they are read once."""
-    plan = plan_for(session, case) if plan is _LOAD else plan
-    outcomes = outcomes_for(session, case) if outcomes is None else outcomes
-    checkpoints = checkpoints_for(session, case) if checkpoints is None else checkpoints
+    earlier sessions. ``plan``, ``outcomes`` and ``checkpoints``: as the page loaded them
+    (``plan_for``, ``outcomes_for``, ``checkpoints_for``), so they are read once."""
     visible = _visible(case, hide_sessions_before)
     total = session.scalar(select(func.count(Contact.id)).where(*visible))
     pages = max((total + per_page - 1) // per_page, 1)

@@ -15,6 +15,7 @@ from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.cases.services import StaleCase, flush_case
 from caseapp.clock import now
+from caseapp.crypto.fields import defer_sealed
 from caseapp.editing import Refused, require_follow_up
 from caseapp.outcomes.models import CHECKPOINT_MONTHS, Checkpoint, Outcome, add_months
 from caseapp.participants.models import names_only
@@ -127,8 +128,7 @@ def due_checkpoints(session: Session, user: User, today: date) -> list[Checkpoin
              .where(Checkpoint.due_on <= today)
              # a task list shows the names: the other encrypted values are not decrypted
              .options(names_only(joinedload(Checkpoint.case).joinedload(Case.participant)),
-                      joinedload(Checkpoint.case).defer(Case.school_or_workplace)
-                      .defer(Case.grade_or_programme))
+                      defer_sealed(joinedload(Checkpoint.case), Case))
              .order_by(Checkpoint.due_on))
     # "Not answered" for a worker's own cases is written so that SQLite cannot answer it from
     # the open-and-due index: its planner would walk every worker's open checkpoints (~25 ms

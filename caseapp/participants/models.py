@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.clock import now
-from caseapp.crypto.fields import EncryptedText
+from caseapp.crypto.fields import EncryptedText, defer_sealed
 from caseapp.extensions import db
 
 
@@ -98,8 +98,7 @@ def names_only(loader):
     """``loader`` (a loader option for a Participant, e.g. ``joinedload(Case.participant)``)
     with only the names of the encrypted values loaded (and decrypted) for lists that show
     names; the others load when first read."""
-    return (loader.defer(Participant.national_id).defer(Participant.phone)
-            .defer(Participant.email).defer(Participant.address))
+    return defer_sealed(loader, Participant, keep=("given_name", "family_name"))
 
 
 class Guardian(db.Model):

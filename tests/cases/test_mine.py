@@ -98,3 +98,29 @@ def test_search_matches_whole_words_of_the_name_only(client, login, factory, men
     assert found("nord") == set()  # whole words, not prefixes
     assert found("kari per") == set()  # every word must be in the one name
     assert found("-") == set()
+
+
+def test_lists_open_only_the_names_they_show(app, factory, mentor, school, clock):
+    """Mine saker and the task list show names: the other sealed values of the people and
+    cases listed (national ID, contact details, school) stay sealed, not decrypted."""
+    from sqlalchemy import inspect
+
+    from caseapp.accounts.models import User
+    from caseapp.cases.overview import overview
+    from caseapp.extensions import db
+    from caseapp.outcomes.services import due_checkpoints
+
+    case = factory.case(mentor, school, factory.participant("Ada", "Aas"))
+    factory.checkpoint(case)
+    db.session.commit()
+    worker_id = mentor.id
+    db.session.expunge_all()  # nothing already opened: the lists load what they need
+    worker = db.session.get(User, worker_id)
+    rows = overview(db.session, worker, today=clock.now().date(), at=clock.now(),
+                    threshold_days=14)
+    tasks = due_checkpoints(db.session, worker, clock.now().date())
+    for listed in (rows[0].case, tasks[0].case):
+        person = listed.participant
+        assert (person.given_name, person.family_name) == ("Ada", "Aas")
+        assert {"national_id", "phone", "email", "address"} <= inspect(person).unloaded
+        assert {"school_or_workplace", "grade_or_programme"} <= inspect(listed).unloaded
