@@ -112,11 +112,26 @@ def feasible_ranges(table: SuppressedTable, only: Iterable[Entry] | None = None,
             continue
         objective = np.zeros(len(hidden))
         objective[i] = 1.0
-        low = linprog(objective, **system)
-        high = linprog(-objective, **system)
-        top = float("inf") if high.status == 3 else round(-high.fun, 6)  # 3: unbounded
+        low = _solve(objective, system)
+        high = _solve(-objective, system)
+        top = float("inf") if high.status == UNBOUNDED else round(-high.fun, 6)
         ranges[entry] = (round(low.fun, 6), top)
     return ranges
+
+
+UNBOUNDED = 3  # linprog's status for an unbounded problem (0: optimal)
+
+
+def _solve(objective, system):
+    """``linprog`` to a verdict: optimal or unbounded. HiGHS's presolve sometimes ends an
+    unbounded problem with "model status unknown" (status 4, no value); solved again without
+    presolve it says which. A problem still without a verdict is an error, never a guess."""
+    result = linprog(objective, **system)
+    if result.status not in (0, UNBOUNDED):
+        result = linprog(objective, **system, options={"presolve": False})
+    if result.status not in (0, UNBOUNDED):
+        raise RuntimeError(f"suppression check: the solver gave no verdict ({result.message})")
+    return result
 
 
 def _determined(table: SuppressedTable, pending: set[Entry]) -> list[Entry]:

@@ -129,3 +129,16 @@ def test_linked_tables_hide_a_shared_figure_everywhere():
     assert result["b"].cell(0, 0) == SECONDARY
     for entry, (low, high) in feasible_ranges(result["b"]).items():
         assert high > low, entry
+
+
+def test_a_table_the_solver_cannot_judge_at_first_is_judged_again():
+    """Found by the property test: maximising one hidden entry of this table makes HiGHS's
+    presolve end with "model status unknown" (no value). The range comes out unbounded, and
+    suppression finishes with no entry derivable."""
+    table = suppress([[1, 7, 2], [3, 0, 2]])
+    ranges = feasible_ranges(table)
+    assert all(high - low >= 0.5 for low, high in ranges.values())
+    forced = SuppressedTable(counts=[[1, 7, 2], [3, 0, 2]],
+                             primary={(1, 2), (0, 0), (2, 0), (0, 2), (2, 2), (1, 0)},
+                             secondary={(0, 1), (2, 1), (1, 1), (2, 3), (1, 3)})
+    assert feasible_ranges(forced)[(2, 1)][1] == float("inf")
