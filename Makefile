@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CATALOGUES := $(wildcard caseapp/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test test-sqlite test-postgres install translations messages clean bench loadtest assets
+.PHONY: run test lint install translations messages clean bench loadtest assets
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -15,7 +15,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,assets]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -32,8 +32,8 @@ node_modules/.ci-stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(VENDOR)/.built: node_modules/.ci-stamp tools/build_assets.sh
-	sh tools/build_assets.sh
+$(VENDOR)/.built: node_modules/.ci-stamp tools/build_assets.sh $(VENV)/.installed
+	PYFTSUBSET=$(BIN)/pyftsubset sh tools/build_assets.sh
 	touch $@
 
 assets: $(VENDOR)/.built
@@ -42,15 +42,24 @@ run: install translations assets
 	$(BIN)/caseapp init
 	$(BIN)/caseapp demo
 	@echo "Plain http on 127.0.0.1: Secure cookies are turned off for this local run only."
-	CASEAPP_SESSION_COOKIE_SECURE=false $(BIN)/caseapp run --host 127.0.0.1 --port $(PORT)
+	CASEAPP_SESSION_COOKIE_SECURE=false sh tools/oidc_provider/demo.sh $(BIN)/caseapp $(PORT) --with-worker
 
 # SQLite always; PostgreSQL too when DATABASE_URL is given (make test DATABASE_URL=postgresql://…).
+# In parallel (pytest-xdist): TEST_WORKERS processes, one per core by default, each with its own
+# instance folder, keys and database (on PostgreSQL <db>_gw<N>, made and dropped by the
+# fixtures). TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS)
 test: install translations assets
-	$(BIN)/pytest -p no:cacheprovider
+	$(PYTEST)
 	@if [ -n "$(DATABASE_URL)" ]; then \
 		echo "== the suite again on PostgreSQL =="; \
-		$(BIN)/pytest -p no:cacheprovider --db "$(DATABASE_URL)"; \
+		$(PYTEST) --db "$(DATABASE_URL)"; \
 	fi
+
+# ruff with the rule set in pyproject.toml ([tool.ruff]); .ci/run runs it too.
+lint: install
+	$(BIN)/ruff check .
 
 # Benchmarks and the load test (not part of `make test`; docs/benchmarks.md). `make bench` makes
 # (once) and measures a dataset per size on SQLite and on PostgreSQL, writes
@@ -62,6 +71,8 @@ test: install translations assets
 BENCH_SIZES ?= 1000 100000
 BENCH_PG ?= postgresql://127.0.0.1:5432
 BENCH_DIR ?= /work/benchdata
+# The nightly incremental check of the audit log at this many events (benchmarks/verify_incremental.py).
+BENCH_VERIFY_EVENTS ?= 2000000
 bench: install translations
 	@for n in $(BENCH_SIZES); do \
 		if [ -n "$(BENCH_PG)" ]; then \
@@ -73,6 +84,7 @@ bench: install translations
 		fi; \
 	done
 	$(BIN)/python benchmarks/report.py --readme README.md
+	nice -n 15 $(BIN)/python benchmarks/verify_incremental.py --events $(BENCH_VERIFY_EVENTS)
 
 loadtest: install translations
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

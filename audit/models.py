@@ -3,13 +3,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from caseapp.crypto.fields import EncryptedText
 from caseapp.extensions import db
 
 ID = BigInteger().with_variant(db.Integer, "sqlite")
+# ``actor_roles`` of an event whose actor is the young person themselves (My pages, /meg):
+# ``actor_id`` stays empty (it only ever names staff) and ``subject_id`` is the person.
+PARTICIPANT_ACTOR = "participant"
 
 
 class AuditEvent(db.Model):
@@ -63,20 +65,3 @@ class Checkpoint(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
     key_id: Mapped[str] = mapped_column(String(60))
     signature: Mapped[str] = mapped_column(String(200))
-
-
-class ErasureDecision(db.Model):
-    """The privacy officer's decision on a request for erasure, with its reason (encrypted).
-
-    Sealed with the system key, not the person's: the decision must stay readable after the
-    person's data key is erased (crypto-shredding)."""
-
-    __tablename__ = "erasure_decisions"
-    __encryption_owner__ = "system"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
-    outcome: Mapped[str] = mapped_column(String(20))  # see audit.erasure.Outcome
-    reason: Mapped[str] = mapped_column(EncryptedText("erasure_decisions.reason"))
-    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[datetime]

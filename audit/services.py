@@ -3,7 +3,8 @@
 ``record`` adds the event to the current database transaction, so the event and the action it
 describes are committed together or not at all. It never commits by itself, except
 ``record_now`` for events whose request ends without a commit (a denial, a failed login).
-Every event is linked into the hash chain (``audit.chain``) as it is added.
+Every event is linked into the hash chain (``audit.chain``) as it is added; ``verify_chain``
+and ``write_checkpoint`` check it (``audit.verify``) and sign its head (``audit.checkpoints``).
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from audit import chain
-from audit.models import AuditEvent
+from audit import actions, chain, checkpoints, verify
+from audit.models import PARTICIPANT_ACTOR, AuditEvent
 from caseapp.clock import now
 from caseapp.extensions import db
 
@@ -27,6 +28,10 @@ DENIED = "denied"
 
 
 def _actor_fields(actor) -> dict[str, Any]:
+    """Staff by id, roles and units; the young person (a participant, whose class says
+    ``audit_actor_roles = PARTICIPANT_ACTOR``) by that mark alone."""
+    if getattr(actor, "audit_actor_roles", None) == PARTICIPANT_ACTOR:
+        return {"actor_roles": PARTICIPANT_ACTOR}
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {}
     return {
@@ -53,9 +58,17 @@ def record(action: str, *, actor: Any = "current", object_type: str | None = Non
            session: Session | None = None) -> AuditEvent:
     """Add one audit event to the current transaction, linked into the chain, and flush it.
 
-    This locks the chain head until the transaction ends, so audited writers take turns."""
+    This locks the chain head until the transaction ends, so audited writers take turns.
+    An ``action`` not registered (``audit.actions``) raises ``UnknownAuditAction``.
+    ``actor`` may be a ``Participant`` (the young person on their own pages): the event is then
+    about them (``subject_id``) and marked ``PARTICIPANT_ACTOR``."""
+    actions.check(action)
     if actor == "current":
         actor = current_user if has_request_context() else None
+    if getattr(actor, "__tablename__", None) == "participants":
+        if subject_id not in (None, actor.id):
+            raise ValueError("a young person acts only on their own data")
+        subject_id = actor.id
     event = AuditEvent(
         at=now(), action=action, object_type=object_type,
         object_id=None if object_id is None else str(object_id),
@@ -73,11 +86,6 @@ def record_now(action: str, **fields: Any) -> AuditEvent:
     return event
 
 
-def recent_events(session: Session, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)
-    return list(session.scalars(query))
-
-
 def count_events(session: Session) -> int:
     return session.scalar(select(func.count(AuditEvent.id))) or 0
 
@@ -87,34 +95,39 @@ def count_events(session: Session) -> int:
 VERIFY_ACTION = "audit.verify"
 
 
-def checkpoint_file(instance_path: str | Path) -> Path:
-    """The copy of every signed checkpoint kept outside the database (one JSON line each)."""
-    return Path(instance_path) / "audit-checkpoints.jsonl"
+def _verify(session: Session, instance_path: str | Path, incremental: bool) -> verify.Verification:
+    check = verify.incremental if incremental else verify.full
+    path = checkpoints.checkpoint_file(instance_path)
+    return check(session, checkpoints.read_checkpoint_file(path))
 
 
 def verify_chain(session: Session, instance_path: str | Path, actor: Any = None,
-                 grounds: str | None = None) -> chain.Verification:
+                 grounds: str | None = None, incremental: bool = False) -> verify.Verification:
     """Verify the chain against every checkpoint (database and file); record the result.
+    ``incremental``: only the events after the last signed checkpoint are re-computed
+    (``verify.incremental``: seconds at millions of events).
 
-    ``actor`` is None for the command (``caseapp audit verify``), the privacy officer when
-    asked from the workspace."""
-    result = chain.verify(session, chain.read_checkpoint_file(checkpoint_file(instance_path)))
+    ``actor`` is None for the command (``caseapp audit verify``) and the scheduled duties, the
+    privacy officer when asked from the workspace."""
+    result = _verify(session, instance_path, incremental)
     record(VERIFY_ACTION, actor=actor, object_type="audit_log", grounds=grounds,
            outcome=ALLOWED if result.ok else DENIED, details=result.as_details(), session=session)
     return result
 
 
-def write_checkpoint(session: Session, instance_path: str | Path) -> chain.Verification:
-    """Sign the head of a verified chain; a broken chain is not signed (result.ok is False)."""
-    result = chain.verify(session, chain.read_checkpoint_file(checkpoint_file(instance_path)))
+def write_checkpoint(session: Session, instance_path: str | Path,
+                     incremental: bool = False) -> verify.Verification:
+    """Sign the head of a verified chain; a broken chain is not signed (result.ok is False).
+    ``incremental``: verified from the last signed checkpoint (the nightly duty)."""
+    result = _verify(session, instance_path, incremental)
     if not result.ok or result.head_seq == 0:
         return result
     head = session.scalars(select(AuditEvent).where(AuditEvent.seq == result.head_seq)).one()
-    checkpoint = chain.sign_checkpoint(session, head.seq, head.hash)
-    path = checkpoint_file(instance_path)
+    checkpoint = checkpoints.sign_checkpoint(session, head.seq, head.hash)
+    path = checkpoints.checkpoint_file(instance_path)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as handle:
-        handle.write(chain.checkpoint_line(checkpoint) + "\n")
+        handle.write(checkpoints.checkpoint_line(checkpoint) + "\n")
     record("audit.checkpoint", actor=None, details={"seq": head.seq}, session=session)
     result.checkpoint_seq = head.seq
     return result

@@ -50,7 +50,7 @@ def _runs() -> dict[tuple[str, int], dict]:
     runs = {}
     for path in sorted(RESULTS.glob("*.json")):
         data = json.loads(path.read_text())
-        if data.get("operation") != "loadtest":
+        if data.get("operation") not in ("loadtest", "phone"):
             runs[(data["results"][0]["database"], data["dataset"]["participants"])] = data
     return runs
 
@@ -118,7 +118,7 @@ def main() -> None:
     runs = sorted(RESULTS.glob("*.json"))
     for path in runs:
         data = json.loads(path.read_text())
-        if data.get("operation") == "loadtest":
+        if data.get("operation") in ("loadtest", "phone"):  # described in docs/benchmarks.md
             continue
         size = data["dataset"]
         print(f"\n### {path.stem}: {size['participants']:,} participants, "

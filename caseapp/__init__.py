@@ -53,7 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None, instance: Path | None 
     check_audit_keys(app)
     init_logging(app)  # its after_request runs after the commit: the line has the final status
     register_blueprints(app)
-    register_request_transaction(app)
+    from caseapp import transaction
+
+    transaction.register(app)  # the one commit or rollback of each request
     from caseapp.errors import register_errorhandlers
 
     register_errorhandlers(app)
@@ -146,7 +148,7 @@ def _load_user(user_id: str):
 
 
 def register_blueprints(app: Flask) -> None:
-    from audit.views import bp as audit_bp
+    from caseapp.accounts.views import bp as accounts_bp
     from caseapp.admin.views import bp as admin_bp
     from caseapp.auth.views import bp as auth_bp
     from caseapp.breakglass.views import bp as breakglass_bp
@@ -154,6 +156,9 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.cases.views import bp as cases_bp
     from caseapp.contacts.views import bp as contacts_bp
     from caseapp.handovers.views import bp as handovers_bp
+    from caseapp.jobs.views import bp as operations_bp
+    from caseapp.meetings.views import bp as meetings_bp
+    from caseapp.messages.views import bp as messages_bp
     from caseapp.main.views import bp as main_bp
     from caseapp.outcomes.views import bp as outcomes_bp
     from caseapp.participants.views import bp as participants_bp
@@ -161,23 +166,17 @@ def register_blueprints(app: Flask) -> None:
     from caseapp.transitions.views import bp as transitions_bp
     from consent.views import bp as consent_bp
     from caseapp.reports.views import bp as reports_bp
+    from caseapp.oidc import init_app as init_oidc
+    from caseapp.oidc.views import bp as oidc_bp
+    from caseapp.portal.views import bp as portal_bp
+    from caseapp.privacy.views import bp as privacy_bp
 
     for blueprint in (main_bp, auth_bp, participants_bp, cases_bp, plans_bp, contacts_bp,
                       transitions_bp, outcomes_bp, handovers_bp, caseload_bp, consent_bp,
-                      audit_bp, breakglass_bp, admin_bp, reports_bp):
+                      privacy_bp, breakglass_bp, admin_bp, reports_bp, accounts_bp, oidc_bp,
+                      operations_bp, portal_bp, meetings_bp, messages_bp):
         app.register_blueprint(blueprint)
-
-
-def register_request_transaction(app: Flask) -> None:
-    """One commit per request: a change and its audit event are stored together or not at all."""
-
-    @app.after_request
-    def commit_or_rollback(response):
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
-        return response
+    init_oidc(app)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -186,7 +185,9 @@ def register_template_helpers(app: Flask) -> None:
     from caseapp.auth.forms import PostForm
     from caseapp.cases.models import LABELS
     from caseapp.contacts.models import ACTION_LABELS, KIND_LABELS, PRESENT_LABELS, TOPIC_LABELS
-    from caseapp.outcomes.models import END_REASONS, OUTCOME_LABELS, PAID_WORK_KINDS
+    from caseapp.revisions.models import ACTION_LABELS as REVISION_ACTIONS
+    from consent.special_categories import CATEGORY_LABELS as SPECIAL_CATEGORIES
+    from caseapp.outcomes.models import END_REASONS, OT_CODE_LABELS, OUTCOME_LABELS, PAID_WORK_KINDS
     from caseapp.participants.models import GENDER_LABELS, RELATION_LABELS
     from caseapp.plans.models import GOAL_STATUS_LABELS, RESPONSIBLE_LABELS
     from caseapp.main.forms import LanguageForm
@@ -201,6 +202,12 @@ def register_template_helpers(app: Flask) -> None:
     from caseapp.formatting import register_filters
 
     register_filters(app)
+    from audit.labels import register_filters as register_audit_filters
+
+    register_audit_filters(app)
+    from roles.definitions import roles_label
+
+    app.add_template_filter(roles_label, "role_labels")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -210,10 +217,11 @@ def register_template_helpers(app: Flask) -> None:
         labels = {"labels": LABELS, "unit_kinds": UNIT_KIND_LABELS,
                   "contact_kinds": KIND_LABELS, "contact_present": PRESENT_LABELS,
                   "contact_topics": TOPIC_LABELS, "contact_actions": ACTION_LABELS,
+                  "revision_actions": REVISION_ACTIONS, "special_categories": SPECIAL_CATEGORIES,
                   "genders": GENDER_LABELS, "relations": RELATION_LABELS,
                   "goal_statuses": GOAL_STATUS_LABELS, "responsibles": RESPONSIBLE_LABELS,
                   "outcome_labels": OUTCOME_LABELS, "end_reasons": END_REASONS,
-                  "paid_work_kinds": PAID_WORK_KINDS, "consent_purposes": PURPOSE_LABELS}
+                  "paid_work_kinds": PAID_WORK_KINDS, "ot_codes": OT_CODE_LABELS, "consent_purposes": PURPOSE_LABELS}
         return {"can": can, "Perm": Perm,
                 **{name: RenderLabels(values) for name, values in labels.items()},
                 # header forms never read the request body (error pages render them too)

@@ -5,10 +5,13 @@ Times are naive UTC throughout (SQLite keeps no time zone); the UI converts at t
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
 EXTENSION_KEY = "caseapp.clock"
+# The scheduled duties keep Norwegian office hours, whoever is signed in.
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 class SystemClock:
@@ -44,6 +47,11 @@ def now() -> datetime:
 def local_now() -> datetime:
     """The app's time in the user's time zone (Europe/Oslo by default), naive: for form defaults."""
     return to_local(now())
+
+
+def oslo_now() -> datetime:
+    """The app clock's time in Europe/Oslo (aware): when a scheduled duty is due."""
+    return now().replace(tzinfo=UTC).astimezone(OSLO)
 
 
 def from_local(at: datetime) -> datetime:

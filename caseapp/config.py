@@ -59,7 +59,12 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_ARGON2_PARALLELISM": 4,
     "CASEAPP_TOTP_ISSUER": "caseapp",
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # The login rate limit's counters: shared by every worker and server, in the Redis of the
+    # job queue (CASEAPP_REDIS_URL) unless set; per process only with "memory://". When Redis
+    # cannot be reached, each process counts for itself until it can again.
+    "RATELIMIT_STORAGE_URI": None,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "caseapp",
     "RATELIMIT_HEADERS_ENABLED": False,
     # Consent (DOMAIN.md; the law is being revised, so the thresholds are settings).
     "CASEAPP_CONSENT_ADULT_AGE": 18,  # from this age the young person consents alone
@@ -80,7 +85,7 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_AUDIT_BULK_MINUTES": 10,
     "CASEAPP_BREAK_GLASS_MINUTES": 60,
     # Retention (`caseapp retention run`): days after each record type's trigger (see
-    # audit/retention.py for the trigger and the action of each). Set in instance/config.py.
+    # caseapp/privacy/retention.py for the trigger and the action of each). Set in instance/config.py.
     "CASEAPP_RETENTION_DAYS": {"login_session": 90, "break_glass_reason": 730,
                                "closed_case": 1825, "withdrawn_consent": 30},
     # Presentation.
@@ -114,6 +119,31 @@ DEFAULTS: dict[str, Any] = {
     # Research extracts (caseapp/reports/research.py): project code -> {"title": …, "columns":
     # [names from research.COLUMNS]}. Only configured projects can be extracted.
     "CASEAPP_RESEARCH_PROJECTS": {},
+    # Sign-in with OpenID Connect (caseapp/oidc): {"staff": {…}, "citizen": {…}}, see README
+    # "Signing in". In the environment as JSON (CASEAPP_OIDC_PROVIDERS='{"staff": {…}}').
+    "CASEAPP_OIDC_PROVIDERS": {},
+    # Scheduled duties (caseapp/jobs): the Redis server of the RQ queue, the queue's name, the
+    # back-off of a failed duty's retries (seconds, one per retry), a duty's time limit, and
+    # how often the cron scheduler looks for duties that are due.
+    "CASEAPP_REDIS_URL": "redis://127.0.0.1:6379/0",
+    "CASEAPP_JOB_QUEUE": "caseapp",
+    "CASEAPP_JOB_RETRY_SECONDS": [60, 300, 1800, 7200],
+    "CASEAPP_JOB_TIMEOUT_SECONDS": 1800,
+    "CASEAPP_JOB_TICK_SECONDS": 300,
+    # The young person's login session (/meg) is shorter than a staff session.
+    "CASEAPP_PORTAL_IDLE_TIMEOUT_MINUTES": 10,
+    "CASEAPP_PORTAL_ABSOLUTE_TIMEOUT_MINUTES": 60,
+    # E-mail (digests and alerts, caseapp/jobs/mail.py): no host, no mail. Security is
+    # "starttls", "tls" (implicit, port 465) or "none" (a local relay only). Links in messages
+    # start with CASEAPP_PUBLIC_URL.
+    "CASEAPP_SMTP_HOST": None,
+    "CASEAPP_SMTP_PORT": 587,
+    "CASEAPP_SMTP_SECURITY": "starttls",
+    "CASEAPP_SMTP_USER": None,
+    "CASEAPP_SMTP_PASSWORD": None,
+    "CASEAPP_SMTP_TIMEOUT_SECONDS": 30,
+    "CASEAPP_MAIL_SENDER": "caseapp@example.invalid",
+    "CASEAPP_PUBLIC_URL": "http://127.0.0.1:5000",
 }
 
 # Keys a deployment may set, with the type each must have.
@@ -141,6 +171,16 @@ def _parse_env(key: str, raw: str) -> Any:
             raise ConfigError(f"{key} must be a whole number, not {raw!r}.") from None
     if expected is list:
         return [part.strip() for part in raw.split(",") if part.strip()]
+    if expected is dict and key == "CASEAPP_OIDC_PROVIDERS":
+        import json
+
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise ConfigError(f"{key} must be a JSON object.") from None
+        if not isinstance(value, dict):
+            raise ConfigError(f"{key} must be a JSON object.")
+        return value
     if expected is dict:
         raise ConfigError(f"{key} cannot be set from the environment; use instance/config.py.")
     return raw
@@ -207,6 +247,7 @@ def build(instance_path: Path, test_config: dict[str, Any] | None = None,
     if not settings["SQLALCHEMY_DATABASE_URI"]:
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'caseapp.db'}"
     settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(settings["SQLALCHEMY_DATABASE_URI"])
+    settings["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URI"] or settings["CASEAPP_REDIS_URL"]
     _validate(settings)
     return settings
 
@@ -216,6 +257,7 @@ def _validate(settings: dict[str, Any]) -> None:
     if not (uri.startswith("sqlite:///") or uri.startswith("postgresql+psycopg://")):
         raise ConfigError("DATABASE_URL must be a sqlite:/// or postgresql:// address.")
     for key in ("CASEAPP_IDLE_TIMEOUT_MINUTES", "CASEAPP_ABSOLUTE_TIMEOUT_HOURS",
+                "CASEAPP_PORTAL_IDLE_TIMEOUT_MINUTES", "CASEAPP_PORTAL_ABSOLUTE_TIMEOUT_MINUTES",
                 "CASEAPP_LOCKOUT_THRESHOLD", "CASEAPP_LOCKOUT_MINUTES"):
         if settings[key] <= 0:
             raise ConfigError(f"{key} must be greater than zero.")
@@ -251,6 +293,18 @@ def _validate(settings: dict[str, Any]) -> None:
         raise ConfigError("CASEAPP_NO_CONTACT_DAYS must be greater than zero.")
     for key in ("CASEAPP_CASELOAD_MAX_WORK_LEADER", "CASEAPP_CASELOAD_MAX_YOUTH_MENTOR",
                 "CASEAPP_CASELOAD_PAGE_SIZE", "CASEAPP_TIMELINE_SESSIONS_PER_PAGE"):
+        if settings[key] <= 0:
+            raise ConfigError(f"{key} must be greater than zero.")
+    try:
+        retries = [int(seconds) for seconds in settings["CASEAPP_JOB_RETRY_SECONDS"]]
+    except (TypeError, ValueError):
+        retries = [0]
+    if not all(seconds > 0 for seconds in retries):
+        raise ConfigError("CASEAPP_JOB_RETRY_SECONDS lists whole seconds above zero, one per retry.")
+    if settings["CASEAPP_SMTP_SECURITY"] not in {"starttls", "tls", "none"}:
+        raise ConfigError("CASEAPP_SMTP_SECURITY must be starttls, tls or none.")
+    for key in ("CASEAPP_JOB_TIMEOUT_SECONDS", "CASEAPP_JOB_TICK_SECONDS",
+                "CASEAPP_SMTP_PORT", "CASEAPP_SMTP_TIMEOUT_SECONDS"):
         if settings[key] <= 0:
             raise ConfigError(f"{key} must be greater than zero.")
     languages = settings["CASEAPP_LANGUAGES"]

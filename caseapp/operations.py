@@ -71,7 +71,7 @@ def check_audit_keys(app: Flask) -> None:
     here: requests then answer 503 until it is back."""
     from sqlalchemy.exc import DBAPIError
 
-    from audit.chain import key_problem
+    from audit.verify import key_problem
     from caseapp.config import ConfigError
     from caseapp.extensions import db
 

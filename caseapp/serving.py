@@ -66,6 +66,9 @@ def init_static(app: Flask) -> None:
         if request.endpoint == "static" and response.status_code in (200, 304):
             path = _static_path(app, (request.view_args or {}).get("filename", ""))
             if path and request.args.get("v") and request.args.get("v") == file_digest(path):
+                # send_file marks every file no-cache (no SEND_FILE_MAX_AGE_DEFAULT); left in,
+                # browsers revalidate each fingerprinted file on every page.
+                response.cache_control.no_cache = None
                 response.cache_control.public = True
                 response.cache_control.max_age = ONE_YEAR
                 response.cache_control.immutable = True

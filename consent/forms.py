@@ -1,13 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.choices import MultiCheckboxField, choices
 from consent.purposes import (CHANNEL_LABELS, DATA_CATEGORIES, GIVEN_BY_LABELS, METHOD_LABELS,
                               PURPOSE_LABELS)
+from consent.own import DURATION_LABELS, WAIVER_CATEGORIES
 
 
 class ConsentForm(FlaskForm):
@@ -40,3 +41,17 @@ class ConsentForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     channel = SelectField(_l("How the withdrawal reached you"), choices=choices(CHANNEL_LABELS))
     reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class OwnWaiverForm(FlaskForm):
+    """The young person's own waiver on My pages (consent/own.py), in their words."""
+
+    organisation = SelectField(_l("Who may see it?"), choices=[], validate_choice=False)
+    categories = MultiCheckboxField(_l("What may they see?"), choices=choices(WAIVER_CATEGORIES),
+                                    validate_choice=False)
+    duration = RadioField(_l("For how long?"), choices=choices(DURATION_LABELS), default="12",
+                          validate_choice=False)
+
+
+class OwnWithdrawForm(FlaskForm):
+    """One tap: only the CSRF token (the consent is in the URL)."""

@@ -66,9 +66,14 @@ DATA_CATEGORIES = {
     "economy": _l("Economy"),
     "family": _l("Family and housing"),
     "health": _l("Health (special category)"),
+    "ethnicity": _l("Ethnic origin (special category)"),
+    "religion": _l("Religion or belief (special category)"),
+    "sexuality": _l("Sex life or sexual orientation (special category)"),
+    "criminal": _l("Criminal matters (Art. 10)"),
     "notes": _l("Session notes and plans"),
 }
-SPECIAL_CATEGORIES = {"health"}
+# consent/special_categories.py finds these in free text
+SPECIAL_CATEGORIES = {"health", "ethnicity", "religion", "sexuality", "criminal"}
 
 GIVEN_BY_LABELS = {
     GivenBy.SUBJECT: _l("The young person"),

@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from xml.sax.saxutils import escape
 
 from consent.models import ConsentRecord
-from consent.purposes import DATA_CATEGORIES, GIVEN_BY_LABELS, PURPOSE_LABELS
+from consent.purposes import DATA_CATEGORIES, GIVEN_BY_LABELS, PURPOSE_LABELS, Channel, Method
 
 
 def build_receipt(record: ConsentRecord, participant, worker_name: str) -> bytes:
@@ -48,8 +48,12 @@ def build_receipt(record: ConsentRecord, participant, worker_name: str) -> bytes
         story.append(para(_("Valid until %(date)s.", date=format_date(record.valid_until.date(), "long"))))
         if record.valid_until_event == "turns_adult":
             story.append(para(_("When you come of age, you will be asked to give your own consent.")))
+    if record.method == Method.DIGITAL.value:
+        story.append(para(_("You gave this consent yourself on My pages.")))
     if record.withdrawn_at:
         story.append(para(_("Withdrawn on %(date)s.", date=format_date(record.withdrawn_at.date(), "long"))))
+        if record.withdrawal_channel == Channel.DIGITAL.value:
+            story.append(para(_("You withdrew it yourself on My pages.")))
     story += [Spacer(1, 4 * mm), para(_("You can change your mind"), "Heading2"),
               para(_("You can withdraw your consent at any time, and it is as easy as giving it: "
                      "tell %(worker)s in person, by phone, text message, e-mail or letter. "

@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import puremagic
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 import audit
 from caseapp.clock import now
 from caseapp.participants.national_id import parse
+from caseapp.refusals import Refusal
 from consent import rules
 from consent.models import ConsentEvent, ConsentRecord, NoticeText
 from consent.purposes import (DATA_CATEGORIES, PURPOSE_KIND, Channel, GivenBy, LegalBasis, Method,
@@ -38,12 +40,8 @@ class NoValidBasis(PermissionError):
         self.organisation_id = organisation_id
 
 
-class ConsentError(ValueError):
+class ConsentError(Refusal):
     """A consent could not be recorded; ``messages`` say why (translated)."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
 
 
 def valid_basis(session: Session, participant_id: uuid.UUID, purpose: Purpose | str, *,
@@ -122,84 +120,129 @@ def _check_evidence(data: bytes | None) -> tuple[str | None, list[str]]:
     return mimetype, []
 
 
-def grant(session: Session, *, participant_id: uuid.UUID, purpose: Purpose | str, actor=None,
-          legal_basis: LegalBasis | str = LegalBasis.CONSENT, organisation_id: uuid.UUID | None = None,
-          statutory_reference: str | None = None, valid_from: datetime | None = None,
-          valid_until: datetime | None = None, given_by: GivenBy | str = GivenBy.SUBJECT,
-          guardians: list[dict] | None = None, maturity_reason: str | None = None,
-          data_categories: list[str] | None = None, notice_text_id: uuid.UUID | None = None,
-          method: Method | str | None = None, witness: str | None = None,
-          evidence: bytes | None = None, renews: ConsentRecord | None = None) -> ConsentRecord:
-    """Record a basis for ``purpose``; refuse (``ConsentError``, nothing saved) when incomplete.
+@dataclass
+class Basis:
+    """What ``grant`` records: a purpose, its legal basis and, for consent, who gave it, how,
+    for which data categories and on which notice text."""
+
+    participant_id: uuid.UUID
+    purpose: Purpose | str
+    legal_basis: LegalBasis | str = LegalBasis.CONSENT
+    organisation_id: uuid.UUID | None = None  # sharing: the organisation named in the waiver
+    statutory_reference: str | None = None
+    valid_from: datetime | None = None  # None: now
+    valid_until: datetime | None = None
+    given_by: GivenBy | str = GivenBy.SUBJECT
+    guardians: list[dict] | None = None  # [{"name", "relation"}]; entries without a name drop
+    maturity_reason: str | None = None
+    data_categories: list[str] | None = None
+    notice_text_id: uuid.UUID | None = None
+    method: Method | str | None = None
+    witness: str | None = None
+    evidence: bytes | None = None
+
+    def __post_init__(self) -> None:
+        self.purpose, self.legal_basis = Purpose(self.purpose), LegalBasis(self.legal_basis)
+        self.given_by = GivenBy(self.given_by)
+        self.guardians = [g for g in (self.guardians or []) if (g.get("name") or "").strip()]
+        self.data_categories = sorted(set(self.data_categories or []))
+
+
+def grant(session: Session, *, actor=None, renews: ConsentRecord | None = None,
+          **fields) -> ConsentRecord:
+    """Record a basis (``fields`` are those of ``Basis``); refuse (``ConsentError``, nothing
+    saved) when incomplete.
 
     Consent needs the right givers for the young person's age at ``valid_from``; consent given
     by guardians alone ends when the young person comes of age (renewal needed)."""
     from caseapp.participants.models import Participant
 
-    purpose, legal_basis, given_by = Purpose(purpose), LegalBasis(legal_basis), GivenBy(given_by)
-    at = now()
-    valid_from = valid_from or at
-    guardians = [g for g in (guardians or []) if (g.get("name") or "").strip()]
-    categories = sorted(set(data_categories or []))
-    problems = []
-    participant = session.get(Participant, participant_id)
+    basis, at = Basis(**fields), now()
+    basis.valid_from = basis.valid_from or at
+    participant = session.get(Participant, basis.participant_id)
     if participant is None:
         raise ConsentError([_("Unknown participant.")])
-    if purpose == Purpose.SHARE and organisation_id is None:
-        problems.append(_("Name the organisation the duty of confidentiality is lifted towards."))
-    if legal_basis == LegalBasis.STATUTORY and not (statutory_reference or "").strip():
-        problems.append(_("Name the law that gives the statutory basis."))
-    if valid_from > at:
-        problems.append(_("A consent cannot be dated in the future."))
-    if valid_until is not None and valid_until <= valid_from:
-        problems.append(_("The end date must be after the start date."))
-    if any(c not in DATA_CATEGORIES for c in categories):
-        problems.append(_("Unknown data category."))
-    notice = session.get(NoticeText, notice_text_id) if notice_text_id else None
-    if notice_text_id and (notice is None or notice.purpose != purpose.value):
-        problems.append(_("The notice text does not belong to this purpose."))
-    mimetype, evidence_problems = _check_evidence(evidence)
-    problems += evidence_problems
-    _born = parse(participant.national_id)[1]
-    age = rules.age_on(_born, valid_from.date())
-    until_event = None
-    if legal_basis == LegalBasis.CONSENT:
-        problems += rules.giver_problems(age, given_by, len(guardians), maturity_reason)
-        if method == Method.IN_PERSON_WITNESS and not (witness or "").strip():
-            problems.append(_("Name the witness."))
-        coming_of_age = rules.guardian_consent_ends(_born, valid_from, given_by)
-        if coming_of_age and (valid_until is None or coming_of_age < valid_until):
-            valid_until, until_event = coming_of_age, "turns_adult"
+    born = parse(participant.national_id)[1]
+    age = rules.age_on(born, basis.valid_from.date())
+    mimetype, problems = _check_evidence(basis.evidence)
+    problems = _problems(session, basis, at) + problems + _giver_problems(basis, age)
     if problems:
         raise ConsentError(problems)
-    mature_alone = legal_basis == LegalBasis.CONSENT and given_by == GivenBy.SUBJECT and (
-        age < current_app.config["CASEAPP_CONSENT_ADULT_AGE"])
-    record = ConsentRecord(
-        participant_id=participant_id, kind=PURPOSE_KIND[purpose].value, purpose=purpose.value,
-        organisation_id=organisation_id, legal_basis=legal_basis.value,
-        statutory_reference=(statutory_reference or "").strip() or None,
-        valid_from=valid_from, valid_until=valid_until, valid_until_event=until_event,
-        recorded_by_id=getattr(actor, "id", None),
-        given_by=given_by.value if legal_basis == LegalBasis.CONSENT else None,
-        guardians=json.dumps(guardians, ensure_ascii=False) if guardians else None,
-        subject_age=age, data_categories=categories, notice_text_id=notice_text_id,
-        maturity_assessed_by_id=getattr(actor, "id", None) if mature_alone else None,
-        maturity_assessed_at=at if mature_alone else None,
-        maturity_reason=maturity_reason.strip() if mature_alone else None,
-        method=Method(method).value if method else None, witness=(witness or "").strip() or None,
-        evidence=base64.b64encode(evidence).decode("ascii") if evidence else None,
-        evidence_mimetype=mimetype)
+    record = _new_record(basis, actor, at, age, born, mimetype)
     session.add(record)
     session.flush()
-    kind = "renewed" if renews is not None else "granted"
-    _event(session, record, kind, actor)
+    _event(session, record, "renewed" if renews is not None else "granted", actor)
     audit.record(f"consent.{'renew' if renews is not None else 'grant'}", actor=actor,
-                 object_type="consent", object_id=record.id, subject_id=participant_id,
-                 categories=["consent"] + (["consent_evidence"] if evidence else []),
+                 object_type="consent", object_id=record.id, subject_id=basis.participant_id,
+                 categories=["consent"] + (["consent_evidence"] if basis.evidence else []),
                  grounds="consent_management",
-                 details={"purpose": purpose.value, "legal_basis": legal_basis.value,
+                 details={"purpose": basis.purpose.value, "legal_basis": basis.legal_basis.value,
+                          "method": basis.method and Method(basis.method).value,
                           "renews": str(renews.id) if renews is not None else None})
     return record
+
+
+def _problems(session: Session, basis: Basis, at: datetime) -> list[str]:
+    """What is missing or wrong in any basis (the evidence file and the givers aside)."""
+    problems = []
+    if basis.purpose == Purpose.SHARE and basis.organisation_id is None:
+        problems.append(_("Name the organisation the duty of confidentiality is lifted towards."))
+    if basis.legal_basis == LegalBasis.STATUTORY and not (basis.statutory_reference or "").strip():
+        problems.append(_("Name the law that gives the statutory basis."))
+    if basis.valid_from > at:
+        problems.append(_("A consent cannot be dated in the future."))
+    if basis.valid_until is not None and basis.valid_until <= basis.valid_from:
+        problems.append(_("The end date must be after the start date."))
+    if any(c not in DATA_CATEGORIES for c in basis.data_categories):
+        problems.append(_("Unknown data category."))
+    notice = session.get(NoticeText, basis.notice_text_id) if basis.notice_text_id else None
+    if basis.notice_text_id and (notice is None or notice.purpose != basis.purpose.value):
+        problems.append(_("The notice text does not belong to this purpose."))
+    return problems
+
+
+def _giver_problems(basis: Basis, age: int) -> list[str]:
+    """A consent needs the right givers for the young person's ``age``, and a witness's name
+    when it was given in person before one."""
+    if basis.legal_basis != LegalBasis.CONSENT:
+        return []
+    problems = rules.giver_problems(age, basis.given_by, len(basis.guardians),
+                                    basis.maturity_reason)
+    if basis.method == Method.IN_PERSON_WITNESS and not (basis.witness or "").strip():
+        problems.append(_("Name the witness."))
+    return problems
+
+
+def _new_record(basis: Basis, actor, at: datetime, age: int, born,
+                mimetype: str | None) -> ConsentRecord:
+    """The record of a checked basis; a consent by guardians alone ends when the young person
+    comes of age, if that is before the end it was given until."""
+    consent = basis.legal_basis == LegalBasis.CONSENT
+    valid_until, until_event = basis.valid_until, None
+    coming_of_age = rules.guardian_consent_ends(born, basis.valid_from, basis.given_by) \
+        if consent else None
+    if coming_of_age and (valid_until is None or coming_of_age < valid_until):
+        valid_until, until_event = coming_of_age, "turns_adult"
+    mature_alone = consent and basis.given_by == GivenBy.SUBJECT and (
+        age < current_app.config["CASEAPP_CONSENT_ADULT_AGE"])
+    actor_id = getattr(actor, "id", None)
+    return ConsentRecord(
+        participant_id=basis.participant_id, kind=PURPOSE_KIND[basis.purpose].value,
+        purpose=basis.purpose.value, organisation_id=basis.organisation_id,
+        legal_basis=basis.legal_basis.value,
+        statutory_reference=(basis.statutory_reference or "").strip() or None,
+        valid_from=basis.valid_from, valid_until=valid_until, valid_until_event=until_event,
+        recorded_by_id=actor_id, given_by=basis.given_by.value if consent else None,
+        guardians=json.dumps(basis.guardians, ensure_ascii=False) if basis.guardians else None,
+        subject_age=age, data_categories=basis.data_categories,
+        notice_text_id=basis.notice_text_id,
+        maturity_assessed_by_id=actor_id if mature_alone else None,
+        maturity_assessed_at=at if mature_alone else None,
+        maturity_reason=basis.maturity_reason.strip() if mature_alone else None,
+        method=Method(basis.method).value if basis.method else None,
+        witness=(basis.witness or "").strip() or None,
+        evidence=base64.b64encode(basis.evidence).decode("ascii") if basis.evidence else None,
+        evidence_mimetype=mimetype)
 
 
 def _event(session: Session, record: ConsentRecord, kind: str, actor, channel: str | None = None,
@@ -252,14 +295,6 @@ def records_for(session: Session, participant_id: uuid.UUID) -> list[ConsentReco
     return list(session.scalars(select(ConsentRecord)
                                 .where(ConsentRecord.participant_id == participant_id)
                                 .order_by(ConsentRecord.valid_from.desc())))
-
-
-def get_record(session: Session, consent_id: str) -> ConsentRecord | None:
-    try:
-        return session.get(ConsentRecord, uuid.UUID(consent_id))
-    except ValueError:
-        return None
-
 
 def add_notice_text(session: Session, *, purpose: Purpose | str, language: str, version: str,
                     title: str, body: str) -> NoticeText:

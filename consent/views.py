@@ -3,72 +3,80 @@ from __future__ import annotations
 
 import base64
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 import audit
-from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import now
 from caseapp.extensions import db
 from caseapp.participants.models import Participant
-from caseapp.units.models import Organisation
+from caseapp.units.services import organisations
 from consent import services
 from consent.forms import ConsentForm, WithdrawForm
+from consent.models import ConsentRecord
+from consent.overview import overview as consent_overview
 from consent.purposes import CHANNEL_LABELS, GIVEN_BY_LABELS, METHOD_LABELS, PURPOSE_LABELS, Purpose
-from roles import Perm, can
-from roles.guards import authorize, requires
+from roles import Perm
+from roles.guards import authorize, load, object_decides, requires
+from roles.oversight import sees_every_unit
 
 bp = Blueprint("consent", __name__, url_prefix="/consent")
 LABELS = {"purposes": PURPOSE_LABELS, "given_by": GIVEN_BY_LABELS, "methods": METHOD_LABELS,
           "channels": CHANNEL_LABELS}
 
 
-def _participant(participant_id: str) -> Participant | None:
-    try:
-        return db.session.get(Participant, uuid.UUID(participant_id))
-    except ValueError:
-        return None
-
-
-def _record_and_participant(consent_id: str):
-    record = services.get_record(db.session, consent_id)
+def _record_and_participant(consent_id: uuid.UUID, permission: Perm):
+    """The consent record and its participant, on whom ``permission`` is checked (404)."""
+    record = db.session.get(ConsentRecord, consent_id)
     participant = db.session.get(Participant, record.participant_id) if record else None
-    return record, participant
+    return record, participant, authorize(permission, participant)
 
 
-@bp.route("/participant/<participant_id>")
-@requires(Perm.START_VIEW)
-def records(participant_id: str):
-    participant = _participant(participant_id)
-    decision = authorize(Perm.CONSENT_MANAGE, participant)
+@bp.route("/participant/<uuid:participant_id>")
+@object_decides
+def records(participant_id: uuid.UUID):
+    participant, decision = load(Participant, participant_id, Perm.CONSENT_MANAGE)
     audit.record("consent.view", object_type="participant", object_id=participant.id,
                  subject_id=participant.id, categories=["identity", "consent"],
                  grounds=decision.grounds)
     return render_template("consent/records.html", participant=participant,
                            records=services.records_for(db.session, participant.id),
-                           withdraw_form=WithdrawForm(formdata=None), at=now(), labels_=LABELS)
+                           withdraw_form=WithdrawForm(formdata=None), at=now(), labels_=LABELS,
+                           back_case=_case_to_return_to())
+
+
+def _case_to_return_to() -> uuid.UUID | None:
+    """?case=<id>: the case the worker came from, for "Back to the case" (only a link; the
+    case page checks access itself)."""
+    try:
+        return uuid.UUID(request.args.get("case", ""))
+    except ValueError:
+        return None
 
 
 def _organisation_choices():
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
-    return [SelectChoice("", "–")] + [SelectChoice(str(o.id), o.name) for o in organisations]
+    return [SelectChoice("", "–")] + [SelectChoice(str(o.id), o.name)
+                                      for o in organisations(db.session)]
 
 
-@bp.route("/participant/<participant_id>/new", methods=["GET", "POST"])
-@requires(Perm.START_VIEW)
-def new(participant_id: str):
-    participant = _participant(participant_id)
-    decision = authorize(Perm.CONSENT_MANAGE, participant)
+@bp.route("/participant/<uuid:participant_id>/new", methods=["GET", "POST"])
+@object_decides
+def new(participant_id: uuid.UUID):
+    participant, decision = load(Participant, participant_id, Perm.CONSENT_MANAGE)
     form = ConsentForm()
     form.organisation.choices = _organisation_choices()
     if request.method == "GET":
         form.valid_from.data = now().date()
+        # Prefilled from a refused handover: ?purpose=share&organisation=<id>
+        if request.args.get("purpose") in {p.value for p in Purpose}:
+            form.purpose.data = request.args["purpose"]
+        if request.args.get("organisation") in {c.value for c in form.organisation.choices}:
+            form.organisation.data = request.args["organisation"]
     errors: list[str] = []
     if form.validate_on_submit():
         try:
@@ -100,16 +108,16 @@ def new(participant_id: str):
             errors = exc.messages
         else:
             flash(_("The consent is recorded."), "success")
-            return redirect(url_for("consent.records", participant_id=participant.id))
+            return redirect(url_for("consent.records", participant_id=participant.id,
+                                    case=_case_to_return_to()))
     return render_template("consent/new.html", participant=participant, form=form, errors=errors,
-                           grounds=decision.grounds)
+                           grounds=decision.grounds, back_case=_case_to_return_to())
 
 
-@bp.route("/<consent_id>/withdraw", methods=["POST"])
-@requires(Perm.START_VIEW)
-def withdraw(consent_id: str):
-    record, participant = _record_and_participant(consent_id)
-    authorize(Perm.CONSENT_MANAGE, participant)
+@bp.route("/<uuid:consent_id>/withdraw", methods=["POST"])
+@object_decides
+def withdraw(consent_id: uuid.UUID):
+    record, participant, _decision = _record_and_participant(consent_id, Perm.CONSENT_MANAGE)
     form = WithdrawForm()
     if form.validate_on_submit():
         services.withdraw(db.session, record, actor=current_user, channel=form.channel.data,
@@ -120,13 +128,12 @@ def withdraw(consent_id: str):
     return redirect(url_for("consent.records", participant_id=participant.id))
 
 
-@bp.route("/<consent_id>/receipt.pdf")
-@requires(Perm.START_VIEW)
-def receipt(consent_id: str):
+@bp.route("/<uuid:consent_id>/receipt.pdf")
+@object_decides
+def receipt(consent_id: uuid.UUID):
     from consent.receipt import build_receipt
 
-    record, participant = _record_and_participant(consent_id)
-    decision = authorize(Perm.CONSENT_MANAGE, participant)
+    record, participant, decision = _record_and_participant(consent_id, Perm.CONSENT_MANAGE)
     language = request.args.get("lang", "nb")
     if language not in ("nb", "en"):
         abort(404)
@@ -141,13 +148,12 @@ def receipt(consent_id: str):
     return response
 
 
-@bp.route("/<consent_id>/evidence")
-@requires(Perm.START_VIEW)
-def evidence(consent_id: str):
+@bp.route("/<uuid:consent_id>/evidence")
+@object_decides
+def evidence(consent_id: uuid.UUID):
     """The stored evidence file, always as a download of the type found when it was checked
     (never rendered by the browser: attachment, nosniff)."""
-    record, participant = _record_and_participant(consent_id)
-    decision = authorize(Perm.CONSENT_MANAGE, participant)
+    record, participant, decision = _record_and_participant(consent_id, Perm.CONSENT_MANAGE)
     if not record.evidence_mimetype:
         abort(404)
     audit.record("consent.evidence_download", object_type="consent", object_id=record.id,
@@ -165,18 +171,7 @@ def evidence(consent_id: str):
 @requires(Perm.CONSENT_OVERVIEW)
 def overview():
     """Expiring, coming-of-age, missing and withdrawn consents — metadata only."""
-    cases = select(Case).where(Case.status != CaseStatus.CLOSED.value)
-    if not can(current_user, Perm.AUDIT_VIEW):  # coordinators: their own units only
-        cases = cases.where(Case.unit_id.in_(current_user.unit_ids or {uuid.uuid4()}))
-    active = list(db.session.scalars(cases))
-    ids = {c.participant_id for c in active}
-    expiring = services.expiring_soon(db.session, ids)
-    coming_of_age = services.expiring_soon(db.session, ids, days=365)
-    coming_of_age = [r for r in coming_of_age if r.valid_until_event == "turns_adult"]
-    covered = services.participants_with_basis(db.session, ids, Purpose.FOLLOW_UP)
-    lacking = [c for c in active if c.participant_id not in covered]
-    withdrawn = services.withdrawals_between(db.session, now() - timedelta(days=30), now(), ids)
-    by_participant = {c.participant_id: c for c in active}
-    return render_template("consent/overview.html", expiring=expiring, coming_of_age=coming_of_age,
-                           lacking=lacking, withdrawn=withdrawn, cases=by_participant,
-                           labels_=LABELS)
+    # coordinators: their own units only
+    units = None if sees_every_unit(current_user) else set(current_user.unit_ids)
+    return render_template("consent/overview.html", labels_=LABELS,
+                           **consent_overview(db.session, units))

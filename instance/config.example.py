@@ -36,3 +36,11 @@ CASEAPP_BREAK_GLASS_MINUTES = 60
 CASEAPP_CASELOAD_MAX_WORK_LEADER = 20
 CASEAPP_CASELOAD_MAX_YOUTH_MENTOR = 16
 CASEAPP_NO_CONTACT_DAYS = 14
+
+# Sign-in with the organisation's identity provider and ID-porten (README "Signing in"):
+# CASEAPP_OIDC_PROVIDERS = {
+#     "staff": {"issuer": "https://login.microsoftonline.com/<tenant-id>/v2.0",
+#               "client_id": "…", "client_secret": "…", "subject_claim": "oid"},
+#     "citizen": {"issuer": "https://test.idporten.no", "client_id": "…",
+#                 "private_key_file": "/etc/caseapp/idporten.jwk"},
+# }

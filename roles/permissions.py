@@ -10,6 +10,7 @@ class UnknownPermission(LookupError):
 
 class Perm(StrEnum):
     START_VIEW = "start.view"  # one's own start page
+    PROFILE_OWN = "profile.own"  # one's own account: work contact details
     CASE_LIST_OWN = "case.list_own"  # "Mine saker"
     CASE_VIEW = "case.view"  # open one case (object-level)
     BREAK_GLASS = "case.break_glass"  # open a case outside need-to-know, with a reason
@@ -21,6 +22,7 @@ class Perm(StrEnum):
     PLAN_WRITE = "plan.write"  # save a new version of a case's follow-up plan (object-level)
     OUTCOME_WRITE = "outcome.write"  # record outcomes, close a case, answer checkpoints (object)
     CONTACT_WRITE = "contact.write"  # log, edit and delete sessions in a case (object-level)
+    MESSAGE_WRITE = "message.write"  # read and answer the young person's messages (object: case)
     CASELOAD_VIEW = "caseload.view"  # coordinator's units, metadata only
     AUDIT_VIEW = "audit.view"  # the audit log (metadata only)
     AUDIT_EXPORT = "audit.export"  # a search of the audit log as CSV (metadata only)
@@ -29,9 +31,12 @@ class Perm(StrEnum):
     SUBJECT_REQUESTS = "audit.subject_requests"  # Art. 15 exports and other data subject rights
     USERS_MANAGE = "users.manage"
     UNITS_VIEW = "units.view"
+    OPERATIONS = "operations.manage"  # scheduled duties: last/next run, errors, run again
+    UNITS_MANAGE = "units.manage"  # create and rename units (no data about young people)
     CONSENT_MANAGE = "consent.manage"  # record, withdraw, print receipts (object: participant)
     CONSENT_OVERVIEW = "consent.overview"  # expiring/missing consents (metadata)
     REPORTS_VIEW = "reports.view"  # outcome statistics and Nøkkeltall for own units (suppressed)
+    REPORTS_EXACT = "reports.exact"  # the privacy officer's unperturbed statistics (audited)
     RESEARCH_EXTRACT = "reports.research_extract"  # pseudonymised extract, research consent only
 
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from roles.definitions import WORKER_ROLES, Role
+from roles.handover import sender_may_read
 from roles.permissions import Perm, lookup
+from roles.workers import covers_for_left_worker
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,6 @@ def _former_worker(role: Role) -> Rule:
 
     def rule(user, case) -> Answer:
         from caseapp.clock import now
-        from caseapp.handovers.services import sender_may_read
 
         answer = own(user, case)
         if answer is None and case is not None and sender_may_read(case, user, now()):
@@ -128,7 +129,7 @@ def _coordinator_of_participant(user, participant) -> Answer:
 
 def _coordinator_when_worker_left(user, case) -> Answer:
     """The unit's coordinator takes over a case's tasks once its worker is deactivated."""
-    if case is not None and case.unit_id in user.unit_ids and not case.worker.active:
+    if case is not None and covers_for_left_worker(user, case):
         return _allow("worker_left")
     return None
 
@@ -140,6 +141,7 @@ def _never(user, obj) -> Answer:
 # permission -> role -> rule. A role missing for a permission has no say.
 POLICY: dict[Perm, dict[Role, Rule]] = {
     Perm.START_VIEW: {role: _any_user("authenticated") for role in Role},
+    Perm.PROFILE_OWN: {role: _any_user("own_account") for role in Role},
     Perm.CASE_LIST_OWN: {
         Role.YOUTH_MENTOR: _any_user("own_caseload"),
         Role.WORK_LEADER: _any_user("own_caseload"),
@@ -204,6 +206,14 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.PRIVACY_OFFICER: _never,
         Role.ADMIN: _never,
     },
+    # Messages are between the young person and the worker who follows them now: not the
+    # coordinator, a former worker or a break-glass opening (they see no messages at all).
+    Perm.MESSAGE_WRITE: {
+        Role.YOUTH_MENTOR: _worker_own_case(Role.YOUTH_MENTOR),
+        Role.WORK_LEADER: _worker_own_case(Role.WORK_LEADER),
+        Role.PRIVACY_OFFICER: _never,
+        Role.ADMIN: _never,
+    },
     Perm.CASELOAD_VIEW: {
         Role.COORDINATOR: _any_user("coordinator_review"),
         Role.ADMIN: _never,
@@ -215,6 +225,8 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
     Perm.SUBJECT_REQUESTS: {Role.PRIVACY_OFFICER: _any_user("data_subject_request")},
     Perm.USERS_MANAGE: {Role.ADMIN: _any_user("administration")},
     Perm.UNITS_VIEW: {Role.ADMIN: _any_user("administration")},
+    Perm.OPERATIONS: {Role.ADMIN: _any_user("administration")},
+    Perm.UNITS_MANAGE: {Role.ADMIN: _any_user("administration")},
     Perm.CONSENT_MANAGE: {
         Role.YOUTH_MENTOR: _worker_of_participant(Role.YOUTH_MENTOR),
         Role.WORK_LEADER: _worker_of_participant(Role.WORK_LEADER),
@@ -226,7 +238,9 @@ POLICY: dict[Perm, dict[Role, Rule]] = {
         Role.COORDINATOR: _any_user("coordinator_review"),
         Role.PRIVACY_OFFICER: _any_user("privacy_oversight"),
     },
-    # Figures leave a worker's own caseload only suppressed, and only to the units' coordinator.
+    # Figures leave a worker's own caseload only protected (cell-key method), and only to the
+    # units' coordinator. The exact figures are for the privacy officer's control alone.
+    Perm.REPORTS_EXACT: {Role.PRIVACY_OFFICER: _any_user("privacy_oversight")},
     Perm.REPORTS_VIEW: {
         Role.COORDINATOR: _any_user("coordinator_review"),
         Role.ADMIN: _never,  # no figures about young people

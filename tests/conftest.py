@@ -12,6 +12,7 @@ import pyotp
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from caseapp import create_app
 from caseapp.clock import FrozenClock
@@ -23,6 +24,8 @@ START = datetime(2026, 11, 2, 9, 0, 0)
 FAST_ARGON2 = {"CASEAPP_ARGON2_TIME_COST": 1, "CASEAPP_ARGON2_MEMORY_COST": 1024,
                "CASEAPP_ARGON2_PARALLELISM": 1, "CASEAPP_BLIND_INDEX_ITERATIONS": 10}
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+pytest_plugins = ["tests.chromium"]  # the shared browser fixture
 
 
 def pytest_addoption(parser):
@@ -45,18 +48,36 @@ def instance_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def database_url(request, instance_dir) -> str:
+def database_url(request, instance_dir):
+    """SQLite: a file in this worker's instance folder. PostgreSQL (``--db``): that database,
+    or under pytest-xdist (``-n``) a database per worker, ``<db>_gw<N>``, created here and
+    dropped when the worker ends."""
     url = request.config.getoption("--db")
     if not url:
-        return f"sqlite:///{instance_dir / 'test.db'}"
+        yield f"sqlite:///{instance_dir / 'test.db'}"
+        return
     url = normalise_database_url(url)
-    engine = create_engine(url)
-    with engine.begin() as conn:  # a clean schema (and key store schema) for this run
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-        conn.execute(text("DROP SCHEMA IF EXISTS caseapp_keys CASCADE"))
-    engine.dispose()
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        engine = create_engine(url)
+        with engine.begin() as conn:  # a clean schema (and key store schema) for this run
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text("DROP SCHEMA IF EXISTS caseapp_keys CASCADE"))
+        engine.dispose()
+        yield url
+        return
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    drop = text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with admin.connect() as conn:
+        conn.execute(drop)
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(drop)
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -135,7 +156,9 @@ def clock() -> FrozenClock:
 def app_config(migrated, clock, keystore_url) -> dict:
     """Settings for this test's app; a test may change them before using ``app``."""
     return {"SQLALCHEMY_DATABASE_URI": migrated, "TESTING": True, "CASEAPP_CLOCK": clock,
-            "RATELIMIT_ENABLED": False, "CASEAPP_KEYSTORE_URL": keystore_url, **FAST_ARGON2}
+            "RATELIMIT_ENABLED": False, "CASEAPP_KEYSTORE_URL": keystore_url, **FAST_ARGON2,
+            # No test touches the machine's Redis: tests/jobs start their own server.
+            "CASEAPP_REDIS_URL": "redis://127.0.0.1:9/0", "RATELIMIT_STORAGE_URI": "memory://"}
 
 
 @pytest.fixture
@@ -305,6 +328,35 @@ class Factory:
         db.session.add(point)
         db.session.commit()
         return point
+
+    def outcome(self, case, code="vgs_started", note="Resultatnotat."):
+        """An outcome of ``case`` (today), recorded by the case worker."""
+        from caseapp.outcomes.models import Outcome
+
+        return self._add(Outcome(case_id=case.id, participant_id=case.participant_id, code=code,
+                                 occurred_on=START.date(), note=note,
+                                 recorded_by_id=case.worker_id))
+
+    def transition(self, case, to_school="Kvadraturen vgs"):
+        """A school transition of ``case`` (today), recorded by the case worker."""
+        from caseapp.transitions.models import Transition
+
+        return self._add(Transition(case_id=case.id, participant_id=case.participant_id,
+                                    from_school="Lund ungdomsskole", to_school=to_school,
+                                    transition_date=START.date(), created_by_id=case.worker_id))
+
+    def placement(self, case, workplace="Lund omsorgssenter"):
+        """A running workplace placement of ``case`` (from today), recorded by the case worker."""
+        from caseapp.transitions.models import Placement
+
+        return self._add(Placement(case_id=case.id, participant_id=case.participant_id,
+                                   workplace=workplace, trade="health", started_on=START.date(),
+                                   created_by_id=case.worker_id))
+
+    def _add(self, row):
+        db.session.add(row)
+        db.session.commit()
+        return row
 
     def contact(self, case, note="Snakket om skolestart.", **fields):
         """A logged session in ``case`` (with its first revision), written by the case worker."""

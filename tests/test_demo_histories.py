@@ -28,7 +28,13 @@ def test_demo_cases_have_histories(app):
     assert 0.85 * len(cases) <= len(with_basis) < len(cases)
     sessions = Counter(db.session.scalars(select(Contact.case_id)))
     assert len(sessions) == len(cases) and sum(sessions.values()) / len(cases) >= 4
-    assert db.session.scalar(select(func.max(PlanVersion.number))) == 2
+    # My meetings has something to show: shared summaries, internal notes, a place to meet
+    shared = Counter(db.session.scalars(select(Contact.summary_shared)))
+    assert shared[True] > 0 and shared[False] > 0
+    assert any(c.next_place for c in db.session.scalars(select(Contact).where(
+        Contact.next_date.is_not(None)).limit(20)))
+    # two versions; the plans of the young people who sign in (demo/portal.py) a third
+    assert db.session.scalar(select(func.max(PlanVersion.number))) == 3
     assert db.session.scalar(select(func.count(Transition.id))) == 61
     assert db.session.scalar(select(func.count(Placement.id))) == 172
     closed = [c for c in cases if c.status == "closed"]
@@ -38,6 +44,9 @@ def test_demo_cases_have_histories(app):
     assert len(points) == 3 * len(closed)
     assert any(p.due(TODAY) for p in points) and any(p.answered_at for p in points)
     assert all(c.participant.guardians for c in cases if TODAY.year - c.participant.birth_year < 16)
+    # A checkpoint that confirms the outcome points to it: no case lists an outcome twice.
+    listed = Counter(db.session.execute(select(Outcome.case_id, Outcome.code)).all())
+    assert listed and max(listed.values()) == 1
 
 
 def test_a_demo_worker_sees_tasks_and_a_full_case_page(app, make_client, clock):

@@ -25,6 +25,8 @@ def test_static_urls_carry_the_content_hash_and_get_long_cache_headers(app, clie
     assert response.status_code == 200
     assert response.cache_control.max_age == 365 * 24 * 3600
     assert response.cache_control.immutable and response.cache_control.public
+    # Without no-cache: a browser uses its copy on the next page instead of revalidating.
+    assert "no-cache" not in response.headers["Cache-Control"]
     response.close()
     for stale in ("/static/app.css", "/static/app.css?v=000000000000"):
         response = client.get(stale)
@@ -62,3 +64,40 @@ def test_postgresql_pool_and_timeouts(app, is_postgres):
         assert conn.execute(text("SHOW statement_timeout")).scalar() == "1min"
         assert conn.execute(text("SHOW application_name")).scalar() == "caseapp"
         assert conn.execute(text("SHOW jit")).scalar() == "off"  # CASEAPP_DB_JIT
+
+
+def test_fonts_are_fingerprinted_in_their_stylesheet_and_never_shift_the_text(app, client):
+    """inter.css names each font with its content hash (tools/build_assets.sh), so a font is
+    cached for a year too; font-display: optional keeps a late font from moving the text."""
+    css = (Path(app.static_folder) / "vendor" / "inter.css").read_text()
+    assert "swap" not in css and css.count("font-display:optional") == css.count("@font-face") == 4
+    font = Path(app.static_folder) / "vendor" / "fonts" / "inter-400.woff2"
+    digest = hashlib.sha256(font.read_bytes()).hexdigest()[:12]
+    assert f"fonts/inter-400.woff2?v={digest}" in css
+    response = client.get(f"/static/vendor/fonts/inter-400.woff2?v={digest}")
+    assert response.cache_control.immutable and "no-cache" not in response.headers["Cache-Control"]
+    response.close()
+
+
+def test_fonts_are_subset_to_norwegian_and_preloaded_at_the_url_their_stylesheet_names(app, client):
+    """The Inter faces hold the Norwegian letters and little else (pyftsubset in
+    tools/build_assets.sh), and each page asks for the body font at once, at the very URL
+    inter.css names, so the browser fetches it once and in time for font-display: optional."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(Path(app.static_folder) / "vendor" / "fonts" / "inter-400.woff2")
+    letters = set(font.getBestCmap())
+    assert {ord(c) for c in "abcæøåABCÆØÅéü0123456789–«»€"} <= letters
+    assert ord("ж") not in letters and ord("ő") not in letters  # no Cyrillic, no Latin Extended-A
+    css = (Path(app.static_folder) / "vendor" / "inter.css").read_text()
+    html = client.get("/tilgjengelighet").get_data(as_text=True)
+    preloaded = re.findall(r'<link rel="preload" href="/static/vendor/(fonts/inter-\d+\.woff2\?v=\w+)" as="font"', html)
+    assert "fonts/inter-400.woff2" in " ".join(preloaded)
+    assert all(f"url({url})" in css for url in preloaded)
+
+
+def test_web_components_load_only_on_pages_that_write_one(client):
+    """designsystemet-web.js (28 kB on a phone) loads where a form's ds-field or an error
+    summary needs it, not on the pages that have none."""
+    assert "designsystemet-web.js" in client.get("/login").get_data(as_text=True)
+    assert "designsystemet-web.js" not in client.get("/tilgjengelighet").get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Usage: po_set.py CATALOGUE JSON  — set msgstr for msgids from a JSON object."""
-import json, sys
+import json
+import sys
 from babel.messages.pofile import read_po, write_po
 path, data = sys.argv[1], json.load(open(sys.argv[2]))
 with open(path, "rb") as f:

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.clock import now
@@ -35,7 +35,22 @@ class User(UserMixin, db.Model):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
+    # Work contact details (staff, not young people: plain). The e-mail is entered by an
+    # administrator (it may identify the account to the organisation's identity provider and
+    # receives digests); the work phone the user keeps up to date on their profile page.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    work_phone: Mapped[str | None] = mapped_column(String(40))
+    # The stable identifier the organisation's identity provider gives this person (Entra ID's
+    # `oid`, or `sub`), linked at the first sign-in through it (caseapp/oidc/staff.py).
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
+    # The e-mail digest (caseapp/jobs/mail.py): never, daily or weekly; in bokmål or English.
+    digest_frequency: Mapped[str] = mapped_column(String(10), default="weekly",
+                                                  server_default="weekly")
+    digest_language: Mapped[str] = mapped_column(String(5), default="nb", server_default="nb")
     password_hash: Mapped[str] = mapped_column(String(255))
+    # A first password set by an administrator: the user must choose their own at the next
+    # login with password and code (not when signing in through the organisation's provider).
+    password_change_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Deferred: read at login only, so loading the user on every request needs no key-store
     # query or decryption for it.
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText("users.totp_secret"), deferred=True)

@@ -22,3 +22,13 @@ class CodeForm(FlaskForm):
 
 class PostForm(FlaskForm):
     """A form with nothing but its CSRF token (logout, deactivate …)."""
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[
+        DataRequired(message=_l("Enter a new password.")), Length(max=128)],
+        description=_l("At least 12 characters. A few unrelated words make a good password."),
+        render_kw={"autocomplete": "new-password"})
+    repeated = PasswordField(_l("The new password again"), validators=[
+        DataRequired(message=_l("Enter the new password again.")), Length(max=128)],
+        render_kw={"autocomplete": "new-password"})

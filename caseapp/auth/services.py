@@ -119,15 +119,17 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
-def start_login_session(session: Session, user: User) -> str:
-    """Both factors passed: open a login session and return its token for the cookie."""
+def start_login_session(session: Session, user: User, method: str = "password") -> str:
+    """Both factors passed: open a login session and return its token for the cookie.
+    ``method``: "password" (password and TOTP) or "oidc" (the organisation's provider)."""
     token = secrets.token_urlsafe(32)
     at = now()
     session.add(LoginSession(token_hash=_hash_token(token), user_id=user.id,
                              created_at=at, last_seen_at=at))
     user.failed_logins = 0
     user.locked_until = None
-    audit.record("login.success", actor=user, object_type="user", object_id=user.id)
+    audit.record("login.success", actor=user, object_type="user", object_id=user.id,
+                 details={"method": method} if method != "password" else None)
     session.flush()
     return token
 

@@ -8,7 +8,8 @@ from flask_login import current_user, login_user, logout_user
 
 import audit
 from caseapp.auth import services, totp
-from caseapp.auth.forms import CodeForm, LoginForm, PostForm
+from caseapp.auth.forms import CodeForm, LoginForm, NewPasswordForm, PostForm
+from caseapp.accounts.services import AccountError, change_password
 from caseapp.clock import now
 from caseapp.extensions import db, limiter
 from caseapp.security import safe_next
@@ -20,6 +21,10 @@ bp = Blueprint("auth", __name__, url_prefix="/login")
 PENDING_USER = "pending_user"
 PENDING_AT = "pending_at"
 NEXT = "after_login"
+NEW_PASSWORD = "new_password_required"
+# What a user who must first choose a password may still reach.
+BEFORE_NEW_PASSWORD = {"auth.new_password", "auth.logout", "auth.extend", "main.language",
+                       "main.health", "static"}
 
 
 def _login_rate_limit() -> str:
@@ -39,17 +44,56 @@ def _pending():
     return services.pending_user(db.session, session.get(PENDING_USER), session.get(PENDING_AT))
 
 
-def _finish_login(user):
-    """Both factors passed: new session, new token, then on to where the user was going."""
-    target = safe_next(session.get(NEXT))
+def _finish_login(user, method: str = "password", target: str | None = None):
+    """Both factors passed (or the organisation's provider asserted them): new session, new
+    token, then on to where the user was going."""
+    target = safe_next(target or session.get(NEXT))
     language = session.get("language")
     session.clear()  # a fresh session at login: nothing from before survives
     if language:
         session["language"] = language
-    session["sid"] = services.start_login_session(db.session, user)
+    session["sid"] = services.start_login_session(db.session, user, method)
     session.permanent = False
     login_user(user)
     return redirect(target or url_for("main.start"))
+
+
+def _finish_password_login(user):
+    """Logged in with password and code: a first password chosen by an administrator is
+    replaced before anything else (a sign-in through the organisation's provider never
+    comes here)."""
+    response = _finish_login(user)
+    if user.password_change_required:
+        session[NEW_PASSWORD] = True
+        return redirect(url_for("auth.new_password"))
+    return response
+
+
+@bp.before_app_request
+def _new_password_first():
+    if session.get(NEW_PASSWORD) and request.endpoint not in BEFORE_NEW_PASSWORD \
+            and current_user.is_authenticated:
+        return redirect(url_for("auth.new_password"))
+    return None
+
+
+@bp.route("/new-password", methods=["GET", "POST"])
+@requires(Perm.START_VIEW)
+def new_password():
+    if not session.get(NEW_PASSWORD):
+        return redirect(url_for("main.start"))
+    form = NewPasswordForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            change_password(db.session, current_user, form.password.data, form.repeated.data)
+        except AccountError as exc:
+            errors = exc.messages
+        else:
+            session.pop(NEW_PASSWORD, None)
+            flash(_("Your new password is saved."), "success")
+            return redirect(url_for("main.start"))
+    return render_template("auth/new_password.html", form=form, errors=errors)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -73,7 +117,10 @@ def login():
                 return redirect(url_for("auth.code"))
             return redirect(url_for("auth.enrol"))
         error = _failure_message(attempt.failure)
-    return render_template("auth/login.html", form=form, error=error)
+    from caseapp.oidc import STAFF, provider
+
+    return render_template("auth/login.html", form=form, error=error,
+                           organisation_login=provider(STAFF) is not None)
 
 
 @bp.route("/code", methods=["GET", "POST"])
@@ -89,7 +136,7 @@ def code():
     if form.validate_on_submit():
         attempt = services.check_code(db.session, user, form.code.data)
         if attempt.ok:
-            return _finish_login(user)
+            return _finish_password_login(user)
         error = _failure_message(attempt.failure)
         if attempt.failure == services.Failure.LOCKED:
             session.pop(PENDING_USER, None)
@@ -111,7 +158,7 @@ def enrol():
             attempt = services.check_code(db.session, user, form.code.data)
             if attempt.ok:
                 flash(_("Two-factor login is set up."), "success")
-                return _finish_login(user)
+                return _finish_password_login(user)
             error = _failure_message(attempt.failure)
         if user.totp_secret is None:
             return redirect(url_for("auth.enrol"))
@@ -127,15 +174,21 @@ def enrol():
 @public
 def logout():
     form = PostForm()
+    id_token = None
     if form.validate_on_submit() and current_user.is_authenticated:
         audit.record("logout", object_type="user", object_id=current_user.id)
         services.end_login_session(db.session, session.get("sid"))
         logout_user()
+        id_token = session.get("oidc_id_token")
     language = session.get("language")
     session.clear()
     if language:
         session["language"] = language
     flash(_("You are logged out."), "info")
+    if id_token:  # signed in through the organisation's provider: log out there too
+        from caseapp.oidc.flow import provider_logout
+
+        return provider_logout(id_token) or redirect(url_for("auth.login"))
     return redirect(url_for("auth.login"))
 
 

@@ -9,11 +9,13 @@ checks all of them, then verifies the chain and opens every encrypted value.
 """
 from __future__ import annotations
 
+import hmac
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -24,8 +26,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session
 
 import audit
-from audit import chain
-from audit.services import checkpoint_file
+from audit import verify
+from audit.checkpoints import checkpoint_file, read_checkpoint_file
 from caseapp.backup.manifest import BackupError, new_folder, read_manifest, write_manifest
 from caseapp.crypto.envelope import DecryptionError
 
@@ -109,6 +111,55 @@ def _run(args: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} failed (exit {result.returncode}): {detail}")
 
 
+# --- which keys a backup belongs to ------------------------------------------------------------
+
+KEY_CHECK_TEXT = b"caseapp backup: the keys of this database"
+
+
+def key_check() -> dict[str, Any]:
+    """What identifies this instance's keys without giving them away: an HMAC of a fixed text
+    under the audit key and under the signing key, and the id of the system data key (which
+    the key store must be able to open). Written into the database backup's manifest."""
+    from caseapp.crypto.keys import EXTENSION_KEY
+    from caseapp.crypto.keyring import store
+    from caseapp.crypto.keystore import SYSTEM_OWNER, data_keys
+
+    loaded = current_app.extensions[EXTENSION_KEY]
+    with store().engine.connect() as conn:
+        system = conn.scalar(select(data_keys.c.id).where(data_keys.c.owner == SYSTEM_OWNER)
+                             .order_by(data_keys.c.created_at).limit(1))
+    return {name: hmac.new(loaded[name].material, KEY_CHECK_TEXT, "sha256").hexdigest()
+            for name in ("audit", "audit_signing")} | {
+        "system_data_key": None if system is None else str(system)}
+
+
+WRONG_KEYS = ("The keys of this instance are not the keys this backup was made with ({what}). "
+              "Restore the key backup that belongs to it into a new instance folder "
+              "(`caseapp keys restore KEY-BACKUP`, without `caseapp init`), then restore the "
+              "database again. Nothing was restored.")
+
+
+def check_keys(manifest: dict[str, Any]) -> None:
+    """Refuse, before anything is restored, when this instance's keys are not the backup's.
+    (Backups from before the manifest held ``keys`` are checked after the restore instead.)"""
+    from caseapp.crypto.keyring import store
+
+    expected = manifest.get("keys")
+    if not expected:
+        return
+    ours = key_check()
+    for name, what in (("audit", "the audit key differs"),
+                       ("audit_signing", "the audit signing key differs")):
+        if not hmac.compare_digest(ours[name], expected[name]):
+            raise BackupError(WRONG_KEYS.format(what=what))
+    if expected["system_data_key"] is not None:
+        try:
+            store().load_dek(uuid.UUID(expected["system_data_key"]))
+        except DecryptionError:
+            raise BackupError(WRONG_KEYS.format(
+                what="the key store does not hold the backup's data keys")) from None
+
+
 # --- backup -----------------------------------------------------------------------------------
 
 def backup(session: Session, instance_path: str | Path, out: str | Path,
@@ -128,7 +179,7 @@ def backup(session: Session, instance_path: str | Path, out: str | Path,
         os.chmod(folder / CHECKPOINTS, 0o600)
         files.append(CHECKPOINTS)
     manifest = write_manifest(folder, "database", files, database=engine.dialect.name,
-                              **facts, **extra)
+                              keys=key_check(), **facts, **extra)
     audit.record("backup.create", actor=None, object_type="backup", object_id=folder.name,
                  details={"tables": len(facts["counts"]),
                           "audit_seq": (facts["audit_head"] or {}).get("seq")},
@@ -179,49 +230,124 @@ class Restored:
     manifest: dict[str, Any]
     participants: int
     erased: int
-    verification: chain.Verification
+    verification: verify.Verification
 
 
 def restore(session: Session, instance_path: str | Path, source: str | Path,
             pg_restore: str = "pg_restore") -> Restored:
     """Restore the backup in ``source`` into this instance's empty database, then check it
     against its manifest, bring the schema up to date, verify the audit chain and open every
-    encrypted value. Raises ``BackupError`` (and changes nothing) for a non-empty target."""
-    from flask_migrate import upgrade
-
+    encrypted value. The keys are checked first. Raises ``BackupError`` and leaves nothing
+    behind (no restored data, no copied checkpoint file) when anything fails; a non-empty
+    target is refused and not touched."""
     folder = Path(source)
     manifest = read_manifest(folder, "database")
     engine = session.get_bind()
     if manifest["database"] != engine.dialect.name:
         raise BackupError(f"This is a {manifest['database']} backup; the target database is "
                           f"{engine.dialect.name}. Nothing was restored.")
+    check_keys(manifest)
     session.close()
+    checkpoints = checkpoint_file(instance_path)
+    copied_checkpoints = (folder / CHECKPOINTS).exists() and not checkpoints.exists()
     if engine.dialect.name == "sqlite":
-        facts = _restore_sqlite(engine, folder / SQLITE_FILE)
+        _require_empty(_sqlite_tables(engine))
     else:
-        facts = _restore_postgres(engine, folder / PG_FILE, pg_restore, manifest)
+        _check_pg_restore(pg_restore, manifest)
+        with engine.connect() as conn:
+            _require_empty(_pg_tables(conn))
+        before = _pg_objects(engine)
+    try:
+        if engine.dialect.name == "sqlite":
+            facts = _restore_sqlite(engine, folder / SQLITE_FILE)
+        else:
+            facts = _restore_postgres(engine, folder / PG_FILE, pg_restore)
+        if copied_checkpoints:
+            shutil.copyfile(folder / CHECKPOINTS, checkpoints)
+            os.chmod(checkpoints, 0o600)
+        return _check_restored(session, folder, manifest, facts, checkpoints)
+    except BaseException:
+        # Leave nothing behind: the restored data (all of it encrypted, but still a copy of
+        # everybody's data in a place nobody will look after) and the copied checkpoint file.
+        session.rollback()
+        session.close()
+        if engine.dialect.name == "sqlite":
+            _remove_sqlite(engine)
+        else:
+            _drop_new_pg_objects(engine, before)
+        if copied_checkpoints:
+            checkpoints.unlink(missing_ok=True)
+        raise
+
+
+def _check_restored(session: Session, folder: Path, manifest: dict[str, Any],
+                    facts: dict[str, Any], checkpoints: Path) -> Restored:
+    """The restored database against its manifest, then the keys, then the audit chain."""
+    from flask_migrate import upgrade
+
     for key in ("counts", "audit_head", "audit_checkpoint_seq", "schema_revision"):
         if facts[key] != manifest[key]:
             raise BackupError(f"The restored database does not match the manifest ({key} "
-                              "differs). Do not use it; restore again into a new database.")
+                              "differs). Nothing was restored; check the backup and restore "
+                              "again.")
     upgrade(directory=current_app.extensions["migrate"].directory)
-    checkpoints = checkpoint_file(instance_path)
-    if (folder / CHECKPOINTS).exists() and not checkpoints.exists():
-        shutil.copyfile(folder / CHECKPOINTS, checkpoints)
-        os.chmod(checkpoints, 0o600)
-    verification = chain.verify(session, chain.read_checkpoint_file(checkpoints))
-    if not verification.ok:
-        raise BackupError("The restored audit log does not verify: " + chain.describe(verification))
+    problem = verify.key_problem(session.connection())
+    if problem:
+        raise BackupError(WRONG_KEYS.format(
+            what="the audit key does not reproduce the audit log's hashes"
+            if problem.startswith("The audit key") else
+            "the audit signing key does not verify the last audit checkpoint"))
     try:
         participants, erased = open_everything(session)
     except DecryptionError:
-        raise BackupError("Encrypted values in the restored database do not open with this "
-                          "instance's key store: restore the key backup (`caseapp keys "
-                          "restore`) that belongs to it.") from None
+        raise BackupError(WRONG_KEYS.format(
+            what="encrypted values do not open with this instance's key store")) from None
+    verification = verify.full(session, read_checkpoint_file(checkpoints))
+    if not verification.ok:
+        raise BackupError("The restored audit log does not verify: " + verify.describe(verification)
+                          + " Nothing was restored.")
     audit.record("backup.restore", actor=None, object_type="backup", object_id=folder.name,
                  details={"created_at": manifest["created_at"], "audit_seq": verification.head_seq,
                           "participants": participants, "erased": erased}, session=session)
     return Restored(manifest, participants, erased, verification)
+
+
+def _remove_sqlite(engine: Engine) -> None:
+    engine.dispose()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(engine.url.database + suffix).unlink(missing_ok=True)
+
+
+_DROP = {"r": "TABLE", "p": "TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW", "S": "SEQUENCE"}
+
+
+def _pg_objects(engine: Engine) -> set[tuple[str, str]]:
+    """(kind, name) of every relation, function and type in the target's schema."""
+    with engine.connect() as conn:
+        relations = conn.execute(text(
+            "SELECT c.relkind::text, c.oid::regclass::text FROM pg_class c JOIN pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+            "AND c.relkind IN ('r', 'p', 'v', 'm', 'S')")).all()
+        functions = conn.scalars(text(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n "
+            "ON n.oid = p.pronamespace WHERE n.nspname = current_schema()")).all()
+        types = conn.scalars(text(
+            "SELECT t.oid::regtype::text FROM pg_type t JOIN pg_namespace n "
+            "ON n.oid = t.typnamespace WHERE n.nspname = current_schema() "
+            "AND t.typtype IN ('e', 'd')")).all()
+    return ({(_DROP[kind], name) for kind, name in relations}
+            | {("FUNCTION", name) for name in functions} | {("TYPE", name) for name in types})
+
+
+def _drop_new_pg_objects(engine: Engine, before: set[tuple[str, str]]) -> None:
+    """Drop what the restore created in the target's schema, tables first (it had none)."""
+    engine.dispose()
+    order = ["TABLE", "MATERIALIZED VIEW", "VIEW", "SEQUENCE", "FUNCTION", "TYPE"]
+    created = sorted(_pg_objects(engine) - before, key=lambda o: (order.index(o[0]), o[1]))
+    with engine.begin() as conn:
+        for kind, name in created:
+            conn.execute(text(f"DROP {kind} IF EXISTS {name} CASCADE"))
+    engine.dispose()
 
 
 def _require_empty(tables: list[str]) -> None:
@@ -231,12 +357,22 @@ def _require_empty(tables: list[str]) -> None:
                           "first); nothing was changed.")
 
 
+def _sqlite_tables(engine: Engine) -> list[str]:
+    if not Path(engine.url.database).exists():
+        return []
+    engine.dispose()
+    target = sqlite3.connect(f"file:{engine.url.database}?mode=ro", uri=True)
+    try:
+        return [row[0] for row in target.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+    finally:
+        target.close()
+
+
 def _restore_sqlite(engine: Engine, backup_file: Path) -> dict[str, Any]:
     engine.dispose()
     target = sqlite3.connect(engine.url.database)
     try:
-        _require_empty([row[0] for row in target.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")])
         source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
         try:
             source.backup(target)
@@ -249,13 +385,14 @@ def _restore_sqlite(engine: Engine, backup_file: Path) -> dict[str, Any]:
         target.close()
 
 
-def _restore_postgres(engine: Engine, dump: Path, pg_restore: str, manifest) -> dict[str, Any]:
+def _check_pg_restore(pg_restore: str, manifest) -> None:
     client = _client_major(pg_restore)
     if client < manifest.get("pg_dump_major", 0):
         raise BackupError(f"pg_restore {client} cannot read a dump made by pg_dump "
                           f"{manifest['pg_dump_major']}; install newer client tools.")
-    with engine.connect() as conn:
-        _require_empty(_pg_tables(conn))
+
+
+def _restore_postgres(engine: Engine, dump: Path, pg_restore: str) -> dict[str, Any]:
     engine.dispose()
     uri, env = _libpq(engine)
     _run([shutil.which(pg_restore), "--no-owner", "--no-password", "--exit-on-error",
@@ -267,9 +404,12 @@ def _restore_postgres(engine: Engine, dump: Path, pg_restore: str, manifest) -> 
 def open_everything(session: Session) -> tuple[int, int]:
     """Load every row with encrypted columns (each value is opened on load; a value that does
     not open raises ``DecryptionError``). Returns (participants, of them erased)."""
+    from sqlalchemy.orm import configure_mappers
+
     from caseapp.crypto.fields import SPECS
     from caseapp.participants.models import Participant
 
+    configure_mappers()  # SPECS is filled as the mappers are configured (on the first query)
     participants = erased = 0
     for cls in list(SPECS):
         for obj in session.scalars(select(cls)):

@@ -1,7 +1,6 @@
 """Granting, checking and reviewing break-glass access."""
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from flask_babel import gettext as _
@@ -14,17 +13,14 @@ from caseapp.accounts.models import User
 from caseapp.breakglass.models import BreakGlassAccess, Review
 from caseapp.cases.models import Case
 from caseapp.clock import now
+from caseapp.refusals import Refusal
 
 GROUNDS = "break_glass"
 MIN_REASON = 20
 
 
-class BreakGlassError(ValueError):
+class BreakGlassError(Refusal):
     """The request or review could not be recorded; ``messages`` say why (translated)."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
-        self.messages = messages
 
 
 def check_reason(reason: str | None) -> str:
@@ -65,13 +61,6 @@ def review_list(session: Session) -> list[BreakGlassAccess]:
     pending_first = sql_case((BreakGlassAccess.review == Review.PENDING.value, 0), else_=1)
     return list(session.scalars(select(BreakGlassAccess)
                                 .order_by(pending_first, BreakGlassAccess.granted_at.desc())))
-
-
-def get_access(session: Session, access_id: str) -> BreakGlassAccess | None:
-    try:
-        return session.get(BreakGlassAccess, uuid.UUID(access_id))
-    except ValueError:
-        return None
 
 
 def open_for_review(session: Session, actor: User, access: BreakGlassAccess) -> BreakGlassAccess:

@@ -10,28 +10,21 @@ from flask_login import current_user
 
 from caseapp.breakglass import services
 from caseapp.breakglass.forms import ReasonForm, ReviewForm
-from caseapp.breakglass.models import REVIEW_LABELS
-from audit import erasure
+from caseapp.breakglass.models import REVIEW_LABELS, BreakGlassAccess
+from caseapp.privacy import erasure
 from caseapp.cases.models import Case
 from caseapp.extensions import db
 from roles import Perm, can
-from roles.guards import authorize, requires
+from roles.guards import authorize, object_decides, requires
 
 bp = Blueprint("breakglass", __name__, url_prefix="/break-glass")
 
 
-def _case(case_id: str) -> Case | None:
-    """The case, also when a restriction hides it: break-glass is the way to open it."""
-    try:
-        return erasure.get_unfiltered(db.session, Case, uuid.UUID(case_id))
-    except ValueError:
-        return None
-
-
-@bp.route("/cases/<case_id>", methods=["GET", "POST"])
-@requires(Perm.START_VIEW)
-def request_access(case_id: str):
-    case = _case(case_id)
+@bp.route("/cases/<uuid:case_id>", methods=["GET", "POST"])
+@object_decides
+def request_access(case_id: uuid.UUID):
+    # also when a restriction hides the case: break-glass is the way to open it
+    case = erasure.get_unfiltered(db.session, Case, case_id)
     if case is None:
         return _no_such_case(case_id)
     authorize(Perm.BREAK_GLASS, case)
@@ -49,13 +42,10 @@ def request_access(case_id: str):
     return render_template("breakglass/request.html", form=form, case=case, minutes=minutes)
 
 
-def _no_such_case(case_id: str):
+def _no_such_case(case_id: uuid.UUID):
     """An id that names no case gets the same form as a case outside the caseload, so trying
     ids does not tell which exist; a reason given for it opens nothing (404)."""
-    try:
-        stand_in = SimpleNamespace(id=uuid.UUID(case_id))
-    except ValueError:
-        abort(404)
+    stand_in = SimpleNamespace(id=case_id)
     if not can(current_user, Perm.BREAK_GLASS, None):
         abort(404)
     form = ReasonForm()
@@ -77,10 +67,10 @@ def review_list():
                            accesses=services.review_list(db.session), labels=REVIEW_LABELS)
 
 
-@bp.route("/review/<access_id>", methods=["GET", "POST"])
+@bp.route("/review/<uuid:access_id>", methods=["GET", "POST"])
 @requires(Perm.BREAK_GLASS_REVIEW)
-def decide(access_id: str):
-    access = services.get_access(db.session, access_id)
+def decide(access_id: uuid.UUID):
+    access = db.session.get(BreakGlassAccess, access_id)
     if access is None:
         abort(404)
     form = ReviewForm()

@@ -27,14 +27,14 @@ from caseapp.units.models import Unit
 from consent.models import ConsentRecord
 from consent.purposes import Purpose
 from consent.services import basis_conditions, expiring_conditions
-from roles import WORKER_ROLES
+from roles.workers import caseload_grant
 
 # The numbers, in the order shown; the key is also the drill-down's URL segment.
 METRICS = {
     "active": _l("Active cases"),
     "no-contact": _l("No session lately"),
     "overdue-goals": _l("Overdue plan goals"),
-    "checkpoints": _l("Checkpoints due"),
+    "checkpoints": _l("Cases with checkpoints due"),  # cases, like every number here
     "no-consent": _l("No valid consent"),
     "consent-expiring": _l("Consent expiring"),
 }
@@ -140,18 +140,16 @@ def dashboard(session: Session, units: list[Unit], limits: Limits) -> list[UnitB
     members = session.execute(
         select(Membership.unit_id, User.id).join(User, User.id == Membership.user_id)
         .where(Membership.unit_id.in_([u.id for u in units]), User.active.is_(True),
-               User.id.in_(select(RoleGrant.user_id).where(
-                   RoleGrant.role.in_([r.value for r in WORKER_ROLES]))))).all()
+               User.id.in_(select(RoleGrant.user_id).where(caseload_grant(RoleGrant))))).all()
     pairs = {(unit_id, worker_id) for unit_id, worker_id in members}
     pairs |= {(row[0], row[1]) for row in counted}
     worker_ids = {worker_id for _, worker_id in pairs}
     people = {row.id: row for row in session.execute(
         select(User.id, User.display_name, User.active).where(User.id.in_(worker_ids)))}
     programmes: dict[uuid.UUID, set[str]] = defaultdict(set)
-    for user_id, role in session.execute(select(RoleGrant.user_id, RoleGrant.role)
-                                         .where(RoleGrant.user_id.in_(worker_ids))):
-        if role in WORKER_ROLES.values():
-            programmes[user_id].add(role)
+    for grant in session.scalars(select(RoleGrant).where(RoleGrant.user_id.in_(worker_ids),
+                                                         caseload_grant(RoleGrant))):
+        programmes[grant.user_id].add(grant.role)
     all_active = dict(session.execute(
         select(Case.worker_id, func.count()).where(Case.worker_id.in_(worker_ids),
                                                    Case.status == CaseStatus.ACTIVE.value)

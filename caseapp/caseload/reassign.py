@@ -18,7 +18,7 @@ from caseapp.cases.models import LABELS, Case
 from caseapp.editing import Refused
 from caseapp.handovers.models import Handover
 from caseapp.handovers.services import hand_over, receivers
-from roles import WORKER_ROLES
+from roles.workers import NOT_ACTIVE, OTHER_UNIT, hold_refusal
 
 REASONS = {
     "workload": _l("Balancing the workload"),
@@ -44,13 +44,13 @@ def _refusal(case: Case, worker: User | None) -> str | None:
     if worker.id == case.worker_id:
         return _("The case already belongs to %(name)s. Choose another worker.",
                  name=worker.display_name)
-    if not worker.active:
+    refusal = hold_refusal(worker, case.programme, case.unit_id)
+    if refusal == NOT_ACTIVE:
         return _("%(name)s is deactivated and cannot take over cases.", name=worker.display_name)
-    if case.unit_id not in worker.unit_ids:
+    if refusal == OTHER_UNIT:
         return _("%(name)s does not work in %(unit)s. A case can only be reassigned within its "
                  "unit.", name=worker.display_name, unit=case.unit.display_name)
-    if not any(worker.has_role(role) for role, programme in WORKER_ROLES.items()
-               if programme == case.programme):
+    if refusal:
         return _("%(name)s does not work in the programme %(programme)s.",
                  name=worker.display_name, programme=LABELS[case.programme])
     return None

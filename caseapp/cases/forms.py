@@ -10,7 +10,7 @@ from caseapp.cases.models import LABELS, tracks_for
 from caseapp.choices import choices
 from caseapp.clock import local_now
 from caseapp.validators import TOO_LONG, within_years
-from roles import WORKER_ROLES
+from roles.workers import programmes_of
 
 
 class CaseForm(FlaskForm):
@@ -27,7 +27,7 @@ class CaseForm(FlaskForm):
 
     def offer(self, user) -> None:
         """The worker's own programmes, their tracks and the worker's units; start today."""
-        programmes = [WORKER_ROLES[role] for role in sorted(user.role_set) if role in WORKER_ROLES]
+        programmes = programmes_of(user)
         self.programme.choices = choices((p, LABELS[p]) for p in programmes)
         self.track.choices = choices((t, f"{LABELS[p]}: {LABELS.get(t, t)}") for p in programmes
                                      for t in tracks_for(p))
@@ -40,5 +40,11 @@ class CaseForm(FlaskForm):
         return next(u for u in user.units if str(u.id) == self.unit.data)
 
     def validate_track(self, field) -> None:
-        if self.programme.data and field.data not in tracks_for(self.programme.data):
+        if not self.programme.data:
+            return
+        try:
+            tracks = tracks_for(self.programme.data)
+        except ValueError:  # not a programme: the programme field says "not a valid choice"
+            return
+        if field.data not in tracks:
             raise ValidationError(_l("Choose a track that belongs to the programme."))

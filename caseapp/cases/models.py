@@ -13,6 +13,7 @@ from caseapp.clock import now
 from caseapp.crypto.fields import EncryptedText
 from caseapp.extensions import db
 from caseapp.participants.models import Participant
+from caseapp.reports.cellkey import new_record_key
 from caseapp.units.models import Unit
 
 
@@ -77,6 +78,8 @@ class Case(db.Model):
     ended_on: Mapped[date | None]
     end_reason: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # Random, never shown: the cell-key method's record key (caseapp.reports.cellkey).
+    record_key: Mapped[int] = mapped_column(default=new_record_key)
     version: Mapped[int] = mapped_column(default=1)  # optimistic locking of edits
 
     __mapper_args__ = {"version_id_col": version}

@@ -9,12 +9,13 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from caseapp.accounts.models import User
-from caseapp.cases.models import Case
+from caseapp.cases.models import Case, CaseStatus
 from caseapp.cases.services import worker_cases_query
 from caseapp.clock import local_now, now
 from caseapp.contacts.models import Contact
 from caseapp.handovers.models import Handover
 from caseapp.caseload.models import GoalDeadline
+from caseapp.messages.services import unread_counts_for_worker
 from caseapp.participants.lookup import find_by_name, name_candidates
 from consent.purposes import Purpose
 from consent.models import ConsentRecord
@@ -31,6 +32,7 @@ class CaseRow:
     days_since_contact: int | None
     no_contact_lately: bool
     new_to_me: datetime | None = None  # handed or reassigned to this worker lately
+    unread_messages: int = 0  # the young person's messages the worker has not opened
 
 
 # A case handed or reassigned to the worker is marked as new for this many days.
@@ -38,7 +40,8 @@ NEW_CASE_DAYS = 14
 
 
 def overview(session: Session, worker: User, *, today: date, at: datetime, threshold_days: int,
-             query: str = "") -> list[CaseRow]:
+             query: str = "", closed: bool = False) -> list[CaseRow]:
+    """The worker's open cases (active and paused), or with ``closed`` their closed ones."""
     candidates = None
     if query.strip():
         # The name index narrows to the worker's cases that may match; only those names are
@@ -52,8 +55,12 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
     # current plan's open goals, caseapp/caseload/models.py: no plan is decrypted for a count)
     # and whether a basis for follow-up is valid.
     live = (Contact.case_id == Case.id, Contact.deleted_at.is_(None))
+    cases = worker_cases_query(worker, include_closed=closed, participants=candidates,
+                               names_only=True)
+    if closed:
+        cases = cases.where(Case.status == CaseStatus.CLOSED.value)
     found = session.execute(
-        worker_cases_query(worker, participants=candidates, names_only=True).add_columns(
+        cases.add_columns(
             select(func.max(Contact.occurred_at)).where(*live).scalar_subquery(),
             select(Contact.next_date).where(*live).order_by(Contact.occurred_at.desc())
             .limit(1).scalar_subquery(),
@@ -69,6 +76,7 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
         people = {p.id for p in find_by_name(session, query,
                                              among=[row[0].participant for row in found])}
         found = [row for row in found if row[0].participant_id in people]
+    unread = unread_counts_for_worker(session, worker) if found else {}
     rows = []
     for case, last, next_date, received, overdue, basis in found:
         since = (today - last.date()).days if last else (today - case.started_on).days
@@ -77,13 +85,15 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
             next_session=next_date if next_date and next_date >= today else None,
             overdue_goals=overdue or 0, basis_valid=bool(basis),
             days_since_contact=(today - last.date()).days if last else None,
-            no_contact_lately=since > threshold_days, new_to_me=received))
+            no_contact_lately=since > threshold_days, new_to_me=received,
+            unread_messages=unread.get(case.id, 0)))
     return rows
 
 
-def worker_overview(session: Session, worker: User, query: str = "") -> list[CaseRow]:
+def worker_overview(session: Session, worker: User, query: str = "",
+                    closed: bool = False) -> list[CaseRow]:
     """``overview`` for now, with the configured no-contact threshold."""
     from flask import current_app
 
     return overview(session, worker, today=local_now().date(), at=now(), query=query,
-                    threshold_days=current_app.config["CASEAPP_NO_CONTACT_DAYS"])
+                    threshold_days=current_app.config["CASEAPP_NO_CONTACT_DAYS"], closed=closed)

@@ -1,7 +1,6 @@
 """Reading cases for the people allowed to see them."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +14,7 @@ from caseapp.cases.models import Case, CaseStatus
 from caseapp.crypto.fields import defer_sealed
 from caseapp.participants.models import Participant
 from caseapp.participants.models import names_only as only_names
+from caseapp.refusals import Conflict
 from caseapp.units.models import Unit
 
 IDENTITY_CATEGORIES = ("identity", "national_id")
@@ -22,7 +22,7 @@ IDENTITY_CATEGORIES = ("identity", "national_id")
 DETAIL_CATEGORIES = ("contact_details", "guardians", "placement", "contact_notes")
 
 
-class StaleCase(Exception):
+class StaleCase(Conflict):
     """Someone changed the case after the user opened it; nothing was saved."""
 
 
@@ -30,8 +30,7 @@ def flush_case(session: Session) -> None:
     """Flush a change to a case; a concurrent change (version mismatch) raises ``StaleCase``."""
     try:
         session.flush()
-    except StaleDataError:
-        session.rollback()
+    except StaleDataError:  # the conflict ends the request's transaction (caseapp.transaction)
         raise StaleCase() from None
 
 
@@ -89,31 +88,29 @@ def open_another_case(session: Session, actor: User, participant: Participant, *
 
 def set_paused(session: Session, actor: User, case: Case, paused: bool, version: int,
                grounds: str | None = None) -> Case:
-    """Pause or resume an open case (optimistic lock on ``version``)."""
+    """Pause or resume an open case (optimistic lock on ``version``). Pausing reduces the
+    processing and needs no basis; resuming needs a valid basis for follow-up."""
+    from caseapp.editing import require_follow_up
+
     if case.status == CaseStatus.CLOSED.value:
         return case
     if version != case.version:
         raise StaleCase()
+    if not paused:
+        require_follow_up(session, case.participant_id)
     case.status = (CaseStatus.PAUSED if paused else CaseStatus.ACTIVE).value
     flush_case(session)
     audit.record("case.pause" if paused else "case.resume", actor=actor, object_type="case",
                  object_id=case.id, subject_id=case.participant_id, grounds=grounds)
     return case
 
-
-def get_case(session: Session, case_id: str) -> Case | None:
-    try:
-        uid = uuid.UUID(case_id)
-    except ValueError:
-        return None
-    return session.get(Case, uid)
-
-
 def open_case(session: Session, actor: User, case: Case, grounds: str,
-              with_details: bool = False) -> Case:
+              with_details: bool = False, with_messages: bool = False) -> Case:
     """Record that ``actor`` opened ``case`` (identity shown, and with ``with_details`` the
-    contact details, guardians and session notes) and return it for display."""
+    contact details, guardians and session notes; with ``with_messages`` the messages in the
+    timeline) and return it for display."""
     categories = IDENTITY_CATEGORIES + (DETAIL_CATEGORIES if with_details else ())
+    categories += ("messages",) if with_messages else ()
     audit.record("case.view", actor=actor, object_type="case", object_id=case.id,
                  subject_id=case.participant_id, categories=categories, grounds=grounds)
     return case

@@ -1,5 +1,5 @@
-"""The case page's timeline: sessions, plan versions, transitions, placements, outcomes and
-consent events in one list, newest first.
+"""The case page's timeline: sessions, plan versions, transitions, placements, outcomes,
+consent events and messages in one list, newest first.
 
 A long follow-up has hundreds of sessions; the page shows them a page at a time (the newest
 ``per_page`` first) with the other events of the same period, so the page's cost does not
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.cases.models import Case
 from caseapp.contacts.models import Contact
-from caseapp.transitions.services import placements_for, transitions_for
+from caseapp.transitions.services import transitions_for
 from consent.services import records_for
 
 
@@ -57,11 +57,12 @@ def _visible(case: Case, hide_sessions_before: datetime | None) -> list:
 
 
 def timeline(session: Session, case: Case, hide_sessions_before: datetime | None = None, *,
-             plan, outcomes: list, checkpoints: list, page: int = 1, per_page: int = 50
-             ) -> Timeline:
+             plan, outcomes: list, checkpoints: list, placements: list, messages: list = (),
+             page: int = 1, per_page: int = 50) -> Timeline:
     """``hide_sessions_before``: a receiver of a cross-organisation handover does not see the
     earlier sessions. ``plan``, ``outcomes`` and ``checkpoints``: as the page loaded them
-    (``plan_for``, ``outcomes_for``, ``checkpoints_for``), so they are read once."""
+    (``plan_for``, ``outcomes_for``, ``checkpoints_for``, ``placements_for``), so they are read
+    once; ``messages``: the case's messages, for a viewer who may read them."""
     visible = _visible(case, hide_sessions_before)
     total = session.scalar(select(func.count(Contact.id)).where(*visible))
     pages = max((total + per_page - 1) // per_page, 1)
@@ -83,9 +84,10 @@ def timeline(session: Session, case: Case, hide_sessions_before: datetime | None
     others += [Entry(v.saved_at, "plan_version", v) for v in (plan.versions if plan else [])]
     others += [Entry(_day(t.transition_date), "transition", t)
                for t in transitions_for(session, case)]
-    others += [Entry(_day(p.started_on), "placement", p) for p in placements_for(session, case)]
+    others += [Entry(_day(p.started_on), "placement", p) for p in placements]
     others += [Entry(_day(o.occurred_on), "outcome", o) for o in outcomes]
     others += [Entry(c.answered_at, "checkpoint", c) for c in checkpoints if c.answered_at]
+    others += [Entry(m.sent_at, "message", m) for m in messages]
     for record in records_for(session, case.participant_id):
         others.append(Entry(record.valid_from, "consent_granted", record))
         if record.withdrawn_at:

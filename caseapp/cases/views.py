@@ -1,24 +1,23 @@
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from caseapp.auth.forms import PostForm
-from caseapp.cases import services
+from caseapp.cases import page, services
 from caseapp.cases.forms import CaseForm
+from caseapp.cases.models import Case
 from caseapp.editing import Refused, opened_version
 from caseapp.cases.overview import worker_overview
-from caseapp.cases.timeline import timeline
-from caseapp.clock import local_now
-from caseapp.handovers.services import hidden_before
+from caseapp.clock import local_now, now
+from caseapp.handovers.services import sent_by
 from caseapp.extensions import db
-from caseapp.outcomes.services import checkpoints_for, due_checkpoints, outcomes_for
-from caseapp.plans.services import goal_texts, plan_for
-from consent.services import valid_basis
-from consent.purposes import Purpose
-from roles import Perm, can
-from roles.guards import authorize, requires
+from caseapp.outcomes.services import due_checkpoints
+from roles import Perm
+from roles.guards import has_caseload, load, object_decides, requires
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -27,50 +26,35 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 @requires(Perm.CASE_LIST_OWN)
 def mine():
     # The name search is POSTed: a name never goes into a URL, a log line or the history.
+    # ?show=closed lists the closed cases instead of the open ones.
     query = (request.form.get("q", "") if request.method == "POST" else "")[:100]
-    rows = worker_overview(db.session, current_user, query)
+    closed = request.values.get("show") == "closed"
+    rows = worker_overview(db.session, current_user, query, closed=closed)
     checkpoints = due_checkpoints(db.session, current_user, local_now().date())
-    return render_template("cases/mine.html", rows=rows, query=query, checkpoints=checkpoints)
+    return render_template("cases/mine.html", rows=rows, query=query, checkpoints=checkpoints,
+                           closed=closed, today=local_now().date(),
+                           sent=sent_by(db.session, current_user, now()))
 
 
-@bp.route("/<case_id>")
-@requires(Perm.START_VIEW)
-def detail(case_id: str):
-    case = services.get_case(db.session, case_id)
-    decision = authorize(Perm.CASE_VIEW, case)
-    details = bool(can(current_user, Perm.CASE_NOTES_VIEW, case))
-    services.open_case(db.session, current_user, case, decision.grounds, with_details=details)
-    basis = valid_basis(db.session, case.participant_id, Purpose.FOLLOW_UP)
-    # Read once, for the page and its timeline.
-    plan = plan_for(db.session, case)
-    outcomes = outcomes_for(db.session, case)
-    checkpoints = checkpoints_for(db.session, case)
+@bp.route("/<uuid:case_id>")
+@object_decides
+def detail(case_id: uuid.UUID):
+    with page.case_unopened():
+        case, decision = load(Case, case_id, Perm.CASE_VIEW)
     # The timeline a page of sessions at a time (?page=2: the next older ones); the number
     # carries no personal data.
-    page = request.args.get("page", 1, type=int) or 1
-    return render_template("cases/detail.html", case=case, grounds=decision.grounds,
-                           details=details, basis=basis,
-                           timeline=timeline(db.session, case, hidden_before(case, current_user),
-                                             page=page, plan=plan, outcomes=outcomes,
-                                             checkpoints=checkpoints,
-                                             per_page=current_app.config[
-                                                 "CASEAPP_TIMELINE_SESSIONS_PER_PAGE"]),
-                           handover_note=next((h for h in reversed(case.handovers)
-                                               if h.to_worker_id == current_user.id and h.note), None),
-                           goal_texts=goal_texts(plan if details else None),
-                           outcomes=outcomes, checkpoints=checkpoints,
-                           may_outcome=bool(can(current_user, Perm.OUTCOME_WRITE, case)),
-                           may_log=bool(can(current_user, Perm.CONTACT_WRITE, case)),
-                           may_update=bool(can(current_user, Perm.CASE_UPDATE, case)),
-                           status_form=PostForm())
+    shown = page.build(db.session, current_user, case, decision.grounds,
+                       page=request.args.get("page", 1, type=int) or 1,
+                       per_page=current_app.config["CASEAPP_TIMELINE_SESSIONS_PER_PAGE"])
+    with shown.sealed():
+        return render_template("cases/detail.html", status_form=PostForm(), **shown.context())
 
 
-@bp.route("/<case_id>/status", methods=["POST"])
-@requires(Perm.CASE_LIST_OWN)
-def set_status(case_id: str):
+@bp.route("/<uuid:case_id>/status", methods=["POST"])
+@has_caseload
+def set_status(case_id: uuid.UUID):
     """Pause or resume the case (a button on the case page)."""
-    case = services.get_case(db.session, case_id)
-    decision = authorize(Perm.CASE_UPDATE, case)
+    case, decision = load(Case, case_id, Perm.CASE_UPDATE)
     form = PostForm()
     if form.validate_on_submit():
         try:
@@ -79,17 +63,19 @@ def set_status(case_id: str):
         except services.StaleCase:
             flash(_("Someone else changed the case in the meantime. Nothing was saved; "
                     "look at the case again."), "error")
+        except Refused as exc:
+            for message in exc.messages:
+                flash(message, "error")
     return redirect(url_for("cases.detail", case_id=case_id))
 
 
 
 
-@bp.route("/<case_id>/new-case", methods=["GET", "POST"])
+@bp.route("/<uuid:case_id>/new-case", methods=["GET", "POST"])
 @requires(Perm.PARTICIPANT_REGISTER)
-def new_case(case_id: str):
+def new_case(case_id: uuid.UUID):
     """Open a further case for the person in ``case`` (e.g. after the first one closed)."""
-    case = services.get_case(db.session, case_id)
-    authorize(Perm.CASE_UPDATE, case)
+    case, _decision = load(Case, case_id, Perm.CASE_UPDATE)
     form = CaseForm()
     form.offer(current_user)
     errors: list[str] = []

@@ -6,8 +6,8 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
+                     SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from caseapp.admin.forms import MultiCheckboxField
@@ -43,7 +43,16 @@ class ContactForm(FlaskForm):
     next_step = StringField(_l("Next step"), validators=[Optional(), Length(
         max=500, message=_l("The next step can be at most %(max)d characters."))])
     next_date = DateField(_l("Next session"), validators=[Optional(), within_years(2)])
+    next_place = StringField(_l("Place of the next session"), validators=[Optional(), Length(
+        max=200, message=_l("The place can be at most %(max)d characters."))],
+        description=_l("The young person sees the date and place on their own page."))
+    summary_shared = BooleanField(
+        _l("Share the note and next step with the young person"),
+        description=_l("They will see them as the summary of this session on their own page. "
+                       "Leave this off for internal notes."))
     version = HiddenField()
+    special_ok = BooleanField(_l("The information is needed for the follow-up, and the basis "
+                                 "covers it"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -90,6 +90,15 @@ class _ContactFields:
     topics: Mapped[str] = mapped_column(String(500), default="")  # codes, comma-separated
     next_date: Mapped[date | None]
     goal_keys: Mapped[str] = mapped_column(String(400), default="")  # plan goals worked on
+    # The note and next step are internal unless the worker shares them with the young person
+    # as the session's summary (shown on their own page, /meg/meetings).
+    summary_shared: Mapped[bool] = mapped_column(default=False)
+    # special categories (Art. 9/10) the note seemed to mention when saved: codes, no text
+    special_categories: Mapped[str] = mapped_column(String(100), default="")
+
+    @property
+    def special_codes(self) -> list[str]:
+        return _codes(self.special_categories)
 
     @property
     def goal_codes(self) -> list[str]:
@@ -116,6 +125,7 @@ class Contact(_ContactFields, db.Model):
     participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
     note: Mapped[str | None] = mapped_column(EncryptedText("contacts.note"))
     next_step: Mapped[str | None] = mapped_column(EncryptedText("contacts.next_step"))
+    next_place: Mapped[str | None] = mapped_column(EncryptedText("contacts.next_place"))
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=now)
     deleted_at: Mapped[datetime | None]
@@ -145,6 +155,7 @@ class ContactRevision(_ContactFields, db.Model):
     action: Mapped[str] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(EncryptedText("contact_revisions.note"))
     next_step: Mapped[str | None] = mapped_column(EncryptedText("contact_revisions.next_step"))
+    next_place: Mapped[str | None] = mapped_column(EncryptedText("contact_revisions.next_place"))
     saved_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     saved_at: Mapped[datetime] = mapped_column(default=now)
 

@@ -1,7 +1,6 @@
 """Logging, editing and (softly) deleting sessions; every saved state is kept as a revision."""
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -14,8 +13,9 @@ import audit
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import now
-from caseapp.editing import Refused, require_follow_up
+from caseapp.editing import Refused, check_special_categories, require_follow_up
 from caseapp.contacts.models import Contact, ContactRevision, RevisionAction
+from caseapp.refusals import Conflict
 
 NOTE_CATEGORIES = ("contact_notes",)
 
@@ -24,7 +24,7 @@ class ContactError(Refused):
     """The session cannot be saved."""
 
 
-class StaleContact(Exception):
+class StaleContact(Conflict):
     """Someone else saved the session after the user opened it; nothing was saved."""
 
 
@@ -38,7 +38,9 @@ class ContactData:
     note: str | None = None
     next_step: str | None = None
     next_date: date | None = None
+    next_place: str | None = None  # where the next session is (shown to the young person)
     goals: list[str] = field(default_factory=list)  # keys of plan goals
+    summary_shared: bool = False  # note and next step shown to the young person
 
     def columns(self) -> dict:
         values = asdict(self)
@@ -47,15 +49,8 @@ class ContactData:
         values["goal_keys"] = ",".join(values.pop("goals"))
         values["note"] = (self.note or "").strip() or None
         values["next_step"] = (self.next_step or "").strip() or None
+        values["next_place"] = (self.next_place or "").strip() or None
         return values
-
-
-def get_contact(session: Session, contact_id: str) -> Contact | None:
-    try:
-        return session.get(Contact, uuid.UUID(contact_id))
-    except ValueError:
-        return None
-
 
 def contacts_for_case(session: Session, case: Case) -> list[Contact]:
     """All sessions of the case, newest first, deleted ones included (shown as deleted)."""
@@ -63,9 +58,13 @@ def contacts_for_case(session: Session, case: Case) -> list[Contact]:
                                 .order_by(Contact.occurred_at.desc())))
 
 
-def _check_writable(session: Session, case: Case) -> None:
+def _check_open(case: Case) -> None:
     if case.status == CaseStatus.CLOSED.value:
         raise ContactError([_("The case is closed. Sessions can no longer be logged or changed.")])
+
+
+def _check_writable(session: Session, case: Case) -> None:
+    _check_open(case)
     require_follow_up(session, case.participant_id, ContactError)
 
 
@@ -79,14 +78,14 @@ def _snapshot(session: Session, contact: Contact, action: RevisionAction, actor:
         saved_by_id=actor.id, saved_at=now(), occurred_at=contact.occurred_at,
         duration_minutes=contact.duration_minutes, kind=contact.kind, present=contact.present,
         topics=contact.topics, note=contact.note, next_step=contact.next_step,
-        next_date=contact.next_date, goal_keys=contact.goal_keys))
+        next_date=contact.next_date, next_place=contact.next_place, goal_keys=contact.goal_keys,
+        special_categories=contact.special_categories, summary_shared=contact.summary_shared))
 
 
 def _flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError:  # a concurrent save won between our check and our write
-        session.rollback()
         raise StaleContact() from None
 
 
@@ -95,22 +94,40 @@ def _audit(action: str, actor: User, contact: Contact, grounds: str | None) -> N
                  subject_id=contact.participant_id, categories=NOTE_CATEGORIES, grounds=grounds)
 
 
+def _audit_sharing(actor: User, contact: Contact, was_shared: bool, grounds: str | None) -> None:
+    """Sharing the summary with the young person, or taking it back, is its own event."""
+    if contact.summary_shared != was_shared:
+        _audit("contact.share" if contact.summary_shared else "contact.unshare", actor, contact,
+               grounds)
+
+
+def _special(session: Session, participant_id, data: ContactData, confirmed: bool,
+             known=()) -> str:
+    """The tag for the note's special categories (checked against the basis; warned about
+    until ``confirmed``): ``SpecialCategoryWarning`` or ``ContactError`` saves nothing."""
+    return ",".join(check_special_categories(session, participant_id, (data.note, data.next_step, data.next_place),
+                                             confirmed=confirmed, refusal=ContactError,
+                                             known=known))
+
+
 def log_contact(session: Session, actor: User, case: Case, data: ContactData,
-                grounds: str | None = None) -> Contact:
+                grounds: str | None = None, *, confirmed: bool = False) -> Contact:
     _check_writable(session, case)
+    special = _special(session, case.participant_id, data, confirmed)
     contact = Contact(case=case, participant_id=case.participant_id, created_by_id=actor.id,
-                      **data.columns())
+                      special_categories=special, **data.columns())
     session.add(contact)
     # The first revision goes in the same flush: a new session has no revisions to count (no
     # query for them), and both rows are written at once.
     _snapshot(session, contact, RevisionAction.CREATED, actor)
     session.flush()
     _audit("contact.create", actor, contact, grounds)
+    _audit_sharing(actor, contact, False, grounds)
     return contact
 
 
 def edit_contact(session: Session, actor: User, contact: Contact, data: ContactData,
-                 version: int, grounds: str | None = None) -> Contact:
+                 version: int, grounds: str | None = None, *, confirmed: bool = False) -> Contact:
     """Save a new state; the previous text stays in the history. ``version`` is the one the
     user opened: when it is not the current one, raise ``StaleContact``."""
     if contact.deleted:
@@ -118,11 +135,15 @@ def edit_contact(session: Session, actor: User, contact: Contact, data: ContactD
     if version != contact.version:
         raise StaleContact()
     _check_writable(session, contact.case)
+    contact.special_categories = _special(session, contact.participant_id, data, confirmed,
+                                          contact.special_codes)
+    was_shared = contact.summary_shared
     for name, value in data.columns().items():
         setattr(contact, name, value)
     _snapshot(session, contact, RevisionAction.EDITED, actor)
     _flush(session)
     _audit("contact.edit", actor, contact, grounds)
+    _audit_sharing(actor, contact, was_shared, grounds)
     return contact
 
 
@@ -133,7 +154,8 @@ def delete_contact(session: Session, actor: User, contact: Contact, version: int
         return contact
     if version != contact.version:
         raise StaleContact()
-    _check_writable(session, contact.case)  # after a withdrawal the case is read-only
+    # Deleting reduces what is kept: possible after a withdrawal too (consent/__init__.py).
+    _check_open(contact.case)
     contact.deleted_at = now()
     _snapshot(session, contact, RevisionAction.DELETED, actor)
     _flush(session)

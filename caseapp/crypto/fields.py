@@ -25,11 +25,13 @@ Values of an erased (crypto-shredded) owner load as ``None``.
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from flask import g, has_app_context
 from sqlalchemy import LargeBinary, event, select
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm import Load, Mapper, Session
 from sqlalchemy.orm.attributes import flag_modified, instance_state
 from sqlalchemy.types import TypeDecorator
 
@@ -128,6 +130,34 @@ def defer_sealed(loader, cls: type, keep: tuple[str, ...] = ()):
         if key not in keep:
             loader = loader.defer(getattr(cls, key))
     return loader
+
+
+_KEPT_SEALED: ContextVar[dict] = ContextVar("caseapp_kept_sealed", default={})
+
+
+@contextmanager
+def kept_sealed(classes: dict[type, tuple[str, ...]]):
+    """While active, every ORM load of a class in ``classes`` (queries and lazy loads) leaves
+    its encrypted columns unloaded, so not opened, except the ones named for it: a page built
+    for a viewer who may not see those values never decrypts them. An unloaded value is
+    loaded (and opened) only when read."""
+    token = _KEPT_SEALED.set({**_KEPT_SEALED.get(), **classes})
+    try:
+        yield
+    finally:
+        _KEPT_SEALED.reset(token)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _keep_sealed(orm_execute_state) -> None:
+    kept = _KEPT_SEALED.get()
+    if not kept or not orm_execute_state.is_select or orm_execute_state.is_column_load:
+        return
+    entities = {d["entity"] for d in getattr(orm_execute_state.statement, "column_descriptions", ())
+                if d.get("expr") is d.get("entity")}  # whole rows, not columns of them
+    options = [defer_sealed(Load(cls), cls, kept[cls]) for cls in entities if cls in kept]
+    if options:
+        orm_execute_state.statement = orm_execute_state.statement.options(*options)
 
 
 def _row_id(state, spec: EncryptionSpec) -> str:

@@ -23,6 +23,8 @@ from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import local_now
 from caseapp.demo import names
 from caseapp.demo.histories import add_histories
+from caseapp.demo.journeys import add_journeys
+from caseapp.demo.portal import add_portal_people
 from caseapp.participants.models import Gender, Participant
 from caseapp.participants.national_id import synthetic
 from caseapp.units.models import Unit
@@ -54,6 +56,7 @@ UNITS = [  # (key, unit name, organisation, unit kind)
     ("bygg", "Bygg og vedlikehold", KOMMUNE, "workplace"),
 ]
 
+LOWER_SECONDARY = ["lund", "grim", "hanes", "vagsbygd", "slettheia", "oddemarka"]
 STAFF = [  # (username, name, role, unit keys)
     ("admin", "Anne Admin", "admin", []),
     ("personvern", "Petter Personvern", "privacy_officer", []),
@@ -62,16 +65,19 @@ STAFF = [  # (username, name, role, unit keys)
     ("koord.fylke", "Frode Fylkesmann", "coordinator", ["kvadraturen", "tangen"]),
     ("koord.nav", "Nina Navsen", "coordinator",
      ["nav", "oc_vagsbygd", "oc_lund", "oc_tinnheia", "oc_sogne", "bygg"]),
-    ("uv.lund", "Ulrik Veileder", "youth_mentor", ["lund", "grim", "hanes"]),
-    ("uv.vagsbygd", "Una Vågen", "youth_mentor", ["vagsbygd", "slettheia", "oddemarka"]),
-    ("uv.kvadraturen", "Vera Kvadrat", "youth_mentor", ["kvadraturen"]),
-    ("uv.tangen", "Tor Tangen", "youth_mentor", ["tangen"]),
-    ("al.vagsbygd", "Aud Arbeidsleder", "work_leader", ["oc_vagsbygd"]),
-    ("al.lund", "Arne Lunde", "work_leader", ["oc_lund"]),
-    ("al.tinnheia", "Astrid Tinn", "work_leader", ["oc_tinnheia"]),
-    ("al.sogne", "Are Søgnesen", "work_leader", ["oc_sogne"]),
+    # Every unit has at least two workers of its programme, so a case can be reassigned.
+    ("uv.lund", "Ulrik Veileder", "youth_mentor", LOWER_SECONDARY),
+    ("uv.vagsbygd", "Una Vågen", "youth_mentor", LOWER_SECONDARY),
+    ("uv.kvadraturen", "Vera Kvadrat", "youth_mentor", ["kvadraturen", "tangen"]),
+    ("uv.tangen", "Tor Tangen", "youth_mentor", ["tangen", "kvadraturen"]),
+    ("al.vagsbygd", "Aud Arbeidsleder", "work_leader", ["oc_vagsbygd", "oc_lund"]),
+    ("al.lund", "Arne Lunde", "work_leader", ["oc_lund", "oc_vagsbygd"]),
+    ("al.tinnheia", "Astrid Tinn", "work_leader", ["oc_tinnheia", "oc_sogne"]),
+    ("al.sogne", "Are Søgnesen", "work_leader", ["oc_sogne", "oc_tinnheia"]),
     ("al.bygg", "Bjarne Bygg", "work_leader", ["bygg"]),
 ]
+# Made after the rest with their own random generator (the seed's data stays as it was).
+EXTRA_STAFF = [("al.vedlikehold", "Vilde Vedlikehold", "work_leader", ["bygg"])]
 
 # (programme, track, number of participants, worker -> unit keys). Totals 300.
 COHORTS = [
@@ -104,6 +110,11 @@ def _birth_date(rng: random.Random, years: tuple[int, int]) -> date:
     return start + timedelta(days=rng.randrange((date(years[1], 12, 31) - start).days))
 
 
+def demo_email(username: str) -> str:
+    """A demo staff member's work e-mail, in a domain reserved for examples (RFC 2606)."""
+    return f"{username}@caseapp.example"
+
+
 def load_demo(session: Session, seed: int = 2025, today: date | None = None) -> list[dict]:
     """Create units, staff, participants and cases; return the demo logins. The histories end
     ``today`` (default: the clock's local date), so a demo loaded any day looks current."""
@@ -113,14 +124,19 @@ def load_demo(session: Session, seed: int = 2025, today: date | None = None) -> 
     rng = random.Random(seed)
     units = {key: create_unit(session, name, org[0], kind, org[1]) for key, name, org, kind in UNITS}
     logins, staff = [], {}
-    for username, display_name, role, unit_keys in STAFF:
-        password, secret = _password(rng), _totp_secret(rng)
-        staff[username] = create_user(
-            session, username=username, display_name=display_name, roles=[role],
-            units=[units[k] for k in unit_keys], password=password, totp_secret=secret)
-        logins.append({"username": username, "password": password, "role": role,
-                       "units": [units[k].display_name for k in unit_keys],
-                       "totp_secret": secret})
+
+    def add_staff(members, rng):
+        for username, display_name, role, unit_keys in members:
+            password, secret = _password(rng), _totp_secret(rng)
+            staff[username] = create_user(
+                session, username=username, display_name=display_name, roles=[role],
+                units=[units[k] for k in unit_keys], password=password, totp_secret=secret,
+                email=demo_email(username))
+            logins.append({"username": username, "password": password, "role": role,
+                           "units": [units[k].display_name for k in unit_keys],
+                           "totp_secret": secret})
+
+    add_staff(STAFF, rng)
     cases = []
     for programme, track, count, workers in COHORTS:
         assignments = [(w, u) for w, unit_keys in workers.items() for u in unit_keys]
@@ -130,7 +146,12 @@ def load_demo(session: Session, seed: int = 2025, today: date | None = None) -> 
                                                     staff[worker], units[unit_key], today))
     session.flush()
     add_histories(session, seed, cases, today)
-    audit.record("demo.load", actor=None, details={"seed": seed}, session=session)
+    add_staff(EXTRA_STAFF, random.Random(seed + 2))
+    journeys = add_journeys(session, seed)
+    young = add_portal_people(session, seed, journeys, today)
+    # The young people who can sign in (ids only), for `caseapp demo-provider` (ung1 first).
+    audit.record("demo.load", actor=None, session=session,
+                 details={"seed": seed, "young_people": [str(p) for p in young]})
     session.flush()
     return logins
 

@@ -130,11 +130,11 @@ def _add_history(session: Session, rng: random.Random, case: Case, today: date,
                   "in_progress") for text in rng.sample(GOALS[case.programme], 3)]
     measures = [Measure(*m) for m in rng.sample(MEASURES, 2)]
     plan = Plan(case_id=case.id, participant_id=person.id, version=1)
-    _plan_version(plan, case, 1, goals, measures, start + timedelta(days=rng.randint(3, 14)), False)
+    plan_version(plan, case, 1, goals, measures, start + timedelta(days=rng.randint(3, 14)), False)
     if (end - start).days > 90:  # a revision: one goal reached, agreed by the young person
         goals = [Goal(g.key, g.text, g.target_date, g.status) for g in goals]
         goals[0].status = "reached"
-        _plan_version(plan, case, 2, goals, measures, start + timedelta(days=rng.randint(60, 90)),
+        plan_version(plan, case, 2, goals, measures, start + timedelta(days=rng.randint(60, 90)),
                       True)
         plan.version = 2
     session.add(plan)
@@ -155,12 +155,15 @@ def _add_history(session: Session, rng: random.Random, case: Case, today: date,
         _close(session, rng, case, today)
 
 
-def _plan_version(plan, case, number, goals, measures, saved_on, agreed) -> None:
+def plan_version(plan, case, number, goals, measures, saved_on, agreed) -> None:
     plan.versions.append(PlanVersion(
         participant_id=case.participant_id, number=number,
         content_json=PlanContent(list(goals), list(measures)).to_json(),
         review_date=saved_on + timedelta(days=90), agreed_by_participant=agreed,
         saved_by_id=case.worker_id, saved_at=datetime.combine(saved_on, time(12))))
+
+
+MEETING_PLACES = ("Kontoret ved skolen", "Biblioteket", "Kafeen på torget", "Nav-kontoret")
 
 
 def _add_sessions(session, rng, case, start, end, today, goals, span=(90, 180)) -> None:
@@ -180,6 +183,11 @@ def _add_sessions(session, rng, case, start, end, today, goals, span=(90, 180)) 
         step = timedelta(days=rng.randint(7, 28))
         next_day = day + step
         values["next_date"] = next_day if next_day <= today + timedelta(days=21) else None
+        # Every other session's summary is shared with the young person (My meetings); the
+        # next session has a place. From the date, not the generator: the rest stays the same.
+        values["summary_shared"] = day.toordinal() % 2 == 0
+        values["next_place"] = (MEETING_PLACES[day.toordinal() % len(MEETING_PLACES)]
+                                if values["next_date"] else None)
         session.add(new_contact(case, values))
         day = next_day
 
@@ -214,7 +222,8 @@ def _close(session, rng, case, today) -> None:
             point.still_active = still
             point.answered_at = datetime.combine(due + timedelta(days=rng.randint(1, 20)), time(10))
             point.answered_by_id = case.worker_id
-            point.outcome = Outcome(case_id=case.id, participant_id=case.participant_id,
-                                    code=code if still else "unknown", occurred_on=due,
-                                    recorded_by_id=case.worker_id, recorded_at=point.answered_at)
+            # as answer_checkpoint does: "still active" confirms the recorded outcome (no copy)
+            point.outcome = outcome if still else Outcome(
+                case_id=case.id, participant_id=case.participant_id, code="unknown",
+                occurred_on=due, recorded_by_id=case.worker_id, recorded_at=point.answered_at)
         session.add(point)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import audit
+from caseapp.privacy.restriction import refuse_if_restricted
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.cases.services import StaleCase, flush_case
@@ -18,7 +19,7 @@ from caseapp.handovers.models import Handover
 from caseapp.units.models import Unit
 from consent import services as consent
 from consent.purposes import Purpose
-from roles import WORKER_ROLES
+from roles.workers import may_hold
 
 
 class HandoverError(Refused):
@@ -27,12 +28,11 @@ class HandoverError(Refused):
 
 def receivers(session: Session, case: Case, *, same_unit: bool = False) -> list[tuple[User, Unit]]:
     """Active workers of the case's programme (and the units they work in) who may receive it."""
-    roles = [role for role, programme in WORKER_ROLES.items() if programme == case.programme]
     pairs = []
     for user in session.scalars(select(User).where(User.active.is_(True), User.id != case.worker_id)):
-        if any(user.has_role(role) for role in roles):
-            pairs += [(user, unit) for unit in user.units
-                      if not same_unit or unit.id == case.unit_id]
+        pairs += [(user, unit) for unit in user.units
+                  if may_hold(user, case.programme, unit.id)
+                  and (not same_unit or unit.id == case.unit_id)]
     return sorted(pairs, key=lambda p: (p[1].display_name, p[0].display_name))
 
 
@@ -41,6 +41,9 @@ def hand_over(session: Session, actor: User, case: Case, *, to_worker: User, to_
               grounds: str | None = None, reason: str | None = None) -> Handover:
     """Make ``to_worker`` (in ``to_unit``) responsible for ``case``. ``reason`` is the code of
     why a coordinator reassigned it."""
+    if refuse_if_restricted(session, actor, case.participant_id, via="handover"):
+        raise HandoverError([_("This case cannot be handed over now. Ask your coordinator for "
+                               "help.")])
     if case.status == CaseStatus.CLOSED.value:
         raise HandoverError([_("A closed case cannot be handed over.")])
     if version != case.version:
@@ -79,14 +82,34 @@ def hand_over(session: Session, actor: User, case: Case, *, to_worker: User, to_
     return handover
 
 
-def hidden_before(case: Case, viewer: User) -> datetime | None:
-    """For a receiver without the full history: sessions before this time are not shown."""
-    for handover in reversed(case.handovers):
-        if handover.to_worker_id == viewer.id and not handover.history_shared:
-            return handover.created_at
-    return None
+# What a receiver in each organisation gets, said on the form before the worker confirms.
+SAME_ORGANISATION, WITH_NOTES, WITHOUT_NOTES, NO_CONSENT = "same", "notes", "plan", "none"
 
 
-def sender_may_read(case: Case, user: User, at: datetime) -> bool:
-    return any(h.from_worker_id == user.id and h.sender_read_until and h.sender_read_until > at
-               for h in case.handovers)
+def what_goes_along(session: Session, case: Case, units: list[Unit]) -> list[tuple[object, str]]:
+    """(organisation, one of the codes above) for each organisation among ``units``: what the
+    receiving worker there will see, by the young person's consent to share with it (the same
+    rule as ``hand_over``)."""
+    result = {}
+    for unit in units:
+        organisation = unit.organisation
+        if organisation.id in result:
+            continue
+        if organisation.id == case.unit.organisation_id:
+            result[organisation.id] = (organisation, SAME_ORGANISATION)
+            continue
+        waiver = consent.valid_basis(session, case.participant_id, Purpose.SHARE,
+                                     organisation_id=organisation.id)
+        code = NO_CONSENT if waiver is None else (
+            WITH_NOTES if "notes" in (waiver.data_categories or []) else WITHOUT_NOTES)
+        result[organisation.id] = (organisation, code)
+    return sorted(result.values(), key=lambda pair: (pair[1] != SAME_ORGANISATION, pair[0].name))
+
+
+def sent_by(session: Session, worker: User, at: datetime) -> list[tuple[Handover, Case]]:
+    """Cases ``worker`` handed to another organisation and may still read (newest first)."""
+    return [(handover, case) for handover, case in session.execute(
+        select(Handover, Case).join(Case, Case.id == Handover.case_id).where(
+            Handover.from_worker_id == worker.id, Handover.sender_read_until > at)
+        .order_by(Handover.created_at.desc()))]
+

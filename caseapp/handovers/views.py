@@ -1,21 +1,24 @@
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from caseapp.caseload import reassign as reassign_to
 from caseapp.caseload.forms import ReassignForm
-from caseapp.cases.services import StaleCase, get_case
+from caseapp.cases.models import Case
+from caseapp.cases.services import StaleCase
 from caseapp.choices import choices
 from caseapp.editing import Refused, opened_version
 from caseapp.extensions import db
 from caseapp.handovers import services
 from caseapp.handovers.forms import HandoverForm
 from roles import Perm
-from roles.guards import authorize, requires
+from roles.guards import has_caseload, load, requires
 
-bp = Blueprint("handovers", __name__, url_prefix="/cases/<case_id>")
+bp = Blueprint("handovers", __name__, url_prefix="/cases/<uuid:case_id>")
 
 
 def _form(case) -> tuple[HandoverForm, dict]:
@@ -29,9 +32,8 @@ def _form(case) -> tuple[HandoverForm, dict]:
     return form, pairs
 
 
-def _hand_over(case_id: str):
-    case = get_case(db.session, case_id)
-    decision = authorize(Perm.CASE_UPDATE, case)
+def _hand_over(case_id: uuid.UUID):
+    case, decision = load(Case, case_id, Perm.CASE_UPDATE)
     form, pairs = _form(case)
     errors: list[str] = []
     if form.validate_on_submit():
@@ -45,30 +47,31 @@ def _hand_over(case_id: str):
         except StaleCase:
             errors = [_("Someone else changed the case in the meantime. Nothing was saved; "
                         "look at the case again.")]
-            return render_template("handovers/form.html", form=form, case=get_case(
-                db.session, case_id), errors=errors), 409
+            return render_template("handovers/form.html", form=form,
+                                   case=db.session.get(Case, case_id), errors=errors), 409
         except services.HandoverError as exc:
             errors = exc.messages
         else:
             flash(_("The case is handed over to %(name)s.", name=to_worker.display_name),
                   "success")
             return redirect(url_for("cases.mine"))
-    return render_template("handovers/form.html", form=form, case=case, errors=errors)
+    going = services.what_goes_along(db.session, case, [unit for _user, unit in pairs.values()])
+    return render_template("handovers/form.html", form=form, case=case, errors=errors,
+                           going=going, read_days=current_app.config["CASEAPP_HANDOVER_READ_DAYS"])
 
 
 @bp.route("/handover", methods=["GET", "POST"])
-@requires(Perm.CASE_LIST_OWN)
-def handover(case_id: str):
+@has_caseload
+def handover(case_id: uuid.UUID):
     """The responsible worker hands the case over (another unit or organisation)."""
     return _hand_over(case_id)
 
 
 @bp.route("/reassign", methods=["GET", "POST"])
 @requires(Perm.CASELOAD_VIEW)
-def reassign(case_id: str):
+def reassign(case_id: uuid.UUID):
     """The coordinator gives the case to another worker in the same unit, with a reason."""
-    case = get_case(db.session, case_id)
-    decision = authorize(Perm.CASE_REASSIGN, case)
+    case, decision = load(Case, case_id, Perm.CASE_REASSIGN)
     form = ReassignForm()
     form.worker.choices = choices([("", _("Choose"))] + [
         (str(user.id), user.display_name) for user in reassign_to.candidates(db.session, case)])
@@ -86,7 +89,7 @@ def reassign(case_id: str):
         except StaleCase:
             errors, status = [_("Someone else changed the case in the meantime. Nothing was "
                                 "saved; look at the case again.")], 409
-            case = get_case(db.session, case_id)
+            case = db.session.get(Case, case_id)
         except Refused as exc:  # ReassignError, or HandoverError (no basis, closed case)
             errors = exc.messages
         else:

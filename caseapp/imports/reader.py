@@ -11,6 +11,10 @@ COLUMNS = ("given_name", "family_name", "national_id", "birth_date", "programme"
            "unit", "worker", "start_date", "end_date", "outcome", "outcome_date",
            "minority_language", "consent_date", "consent_method", "statutory_reference")
 REQUIRED_COLUMNS = COLUMNS[:-1]  # statutory_reference only when consent_method is statutory
+# Optional: who consented for a minor — guardians (name and relation) or, from the configured
+# mature age, the young person alone with the maturity assessment.
+CONSENT_COLUMNS = ("guardian_name", "guardian_relation", "guardian2_name", "guardian2_relation",
+                   "maturity_assessment")
 
 
 class UnreadableFile(ValueError):

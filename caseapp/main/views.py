@@ -5,7 +5,8 @@ from datetime import date
 from flask import Blueprint, current_app, jsonify, redirect, render_template, session, url_for
 from flask_login import current_user
 
-from audit.services import recent_events
+from caseapp.privacy import workspace
+from caseapp.privacy.forms import FLAG_LABELS
 from caseapp.accounts.services import list_users
 from caseapp.cases.services import caseload_for_units
 from caseapp.cases.overview import worker_overview
@@ -35,11 +36,13 @@ def start():
     if can(current_user, Perm.CASELOAD_VIEW):
         sections["caseload"] = caseload_for_units(db.session, list(current_user.units))
     if can(current_user, Perm.AUDIT_VIEW):
-        sections["audit"] = recent_events(db.session, limit=10)
+        sections["audit"] = workspace.search(db.session, workspace.Filters(),
+                                             workspace.Rules.from_config(current_app.config), limit=10)
     if can(current_user, Perm.USERS_MANAGE):
         sections["admin"] = {"users": len(list_users(db.session)),
                              "units": len(all_units(db.session))}
-    return render_template("main/start.html", sections=sections)
+    return render_template("main/start.html", sections=sections, flag_labels=FLAG_LABELS,
+                           today=local_now().date())
 
 
 @bp.route("/language", methods=["POST"])
@@ -62,10 +65,13 @@ def accessibility():
 @public
 def health():
     """For load balancers: database, key store and audit chain head reachable? 200 or 503,
-    JSON naming each component; no session, no personal data (docs/monitoring.md)."""
+    JSON naming each component; no session, no personal data (docs/monitoring.md). The
+    scheduler's state is reported beside them: without it the app still serves."""
+    from caseapp.jobs.queue import health as scheduler_health
+
     components = health_problems()
     failing = sorted(name for name, state in components.items() if state != "ok")
     response = jsonify(status="unavailable" if failing else "ok", components=components,
-                       failing=failing)
+                       failing=failing, scheduler=scheduler_health())
     response.status_code = 503 if failing else 200
     return response

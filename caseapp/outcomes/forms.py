@@ -11,6 +11,8 @@ from caseapp.validators import TOO_LONG, not_after_today, within_years
 
 
 class OutcomeForm(FlaskForm):
+    """Recording an outcome, or correcting one (``version``: the one the user opened)."""
+
     code = SelectField(_l("Outcome"), choices=choices(OUTCOME_LABELS))
     occurred_on = DateField(_l("Date of the outcome"), validators=[
         DataRequired(message=_l("Enter the date of the outcome.")), not_after_today,
@@ -21,6 +23,7 @@ class OutcomeForm(FlaskForm):
         Optional(), NumberRange(min=1, max=100, message=_l("Enter a percentage from 1 to 100."))],
         render_kw={"inputmode": "numeric"})
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000, message=TOO_LONG)])
+    version = HiddenField()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -35,11 +38,17 @@ class OutcomeForm(FlaskForm):
         return valid
 
 
-class CloseForm(OutcomeForm):
+class EndForm(FlaskForm):
+    """Closing a case whose outcome is already recorded: only the end."""
+
     ended_on = DateField(_l("Case ends on"), validators=[
         DataRequired(message=_l("Enter the end date.")), not_after_today])
     end_reason = SelectField(_l("Reason for ending"), choices=choices(END_REASONS))
     version = HiddenField()
+
+
+class CloseForm(EndForm, OutcomeForm):
+    """Closing a case without an outcome yet: the end and the outcome."""
 
 
 class CheckpointForm(OutcomeForm):

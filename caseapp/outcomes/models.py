@@ -18,6 +18,7 @@ from caseapp.cases.models import Case
 from caseapp.clock import now
 from caseapp.crypto.fields import EncryptedText
 from caseapp.extensions import db
+from caseapp.revisions.models import Revised
 
 OUTCOME_LABELS = {
     "mfy": _l("Modular vocational training (MFY)"),
@@ -37,7 +38,9 @@ OUTCOME_LABELS = {
 
 # caseapp outcome → the county follow-up service's status code (OT, reported to Udir), so
 # figures can be compared with national statistics. None: outside OT's target group
-# (completed upper secondary or a trade certificate; moved away).
+# (completed upper secondary or a trade certificate; moved away). A case's status at a
+# reference date also uses the case itself (``caseapp.reports.ot``): in follow-up without an
+# outcome is OTOV, declined further follow-up is OTNO. docs/statistics.md has the whole mapping.
 OT_CODES: dict[str, str | None] = {
     "mfy": "OTOA",  # county training / work practice
     "paid_work": "OTAR",
@@ -52,6 +55,16 @@ OT_CODES: dict[str, str | None] = {
     "other_measure": "OTAP",  # Nav measure
     "moved": None,
     "unknown": "OTUK",
+}
+
+# The OT codes in words, shown beside the code wherever a code is shown.
+OT_CODE_LABELS = {
+    "OTOA": _l("in county training or work practice"),
+    "OTAR": _l("in work"),
+    "OTEV": _l("in education"),
+    "OTLL": _l("apprentice or training candidate"),
+    "OTAP": _l("in a measure from Nav"),
+    "OTUK": _l("not in activity, or unknown"),
 }
 
 PAID_WORK_KINDS = {
@@ -78,8 +91,13 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class Outcome(db.Model):
+class Outcome(Revised, db.Model):
+    """An outcome as it stands; corrections keep the earlier states (``RecordRevision``)."""
+
     __tablename__ = "outcomes"
+    object_type = "outcome"
+    revised_fields = ("code", "occurred_on", "paid_work_kind", "percent_of_full_time", "note")
+    author_fields = ("recorded_by_id", "recorded_at")
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -91,6 +109,9 @@ class Outcome(db.Model):
     note: Mapped[str | None] = mapped_column(EncryptedText("outcomes.note"))
     recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=now)
+    version: Mapped[int] = mapped_column(default=1)  # optimistic locking of corrections
+
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship()
     recorded_by: Mapped[User] = relationship()

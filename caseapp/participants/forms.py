@@ -13,7 +13,7 @@ from caseapp.choices import choices
 from caseapp.participants.models import GENDER_LABELS, RELATION_LABELS
 from caseapp.participants.national_id import InvalidNationalId, parse
 from caseapp.subform import SubForm
-from caseapp.validators import EMAIL, PHONE, TOO_LONG, not_after_today, within_years
+from caseapp.validators import EMAIL, PHONE, TOO_LONG, not_after_today
 
 BASIS_CHOICES = [("consent", _l("Consent from the young person (or guardians)")),
                  ("statutory", _l("Statutory basis"))]

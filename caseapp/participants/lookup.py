@@ -16,7 +16,7 @@ from sqlalchemy import delete, event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from caseapp.crypto.blind import name_value, national_id_value
-from caseapp.participants.models import Participant, ParticipantIndex
+from caseapp.participants.models import INCLUDE_RESTRICTED, Participant, ParticipantIndex
 from caseapp.participants.national_id import parse
 
 NATIONAL_ID = "national_id"
@@ -24,12 +24,17 @@ NAME = "name"
 INDEXED = ("given_name", "family_name", "national_id")
 
 
-def find_by_national_id(session: Session, national_id: str) -> Participant | None:
+def find_by_national_id(session: Session, national_id: str, *,
+                        include_restricted: bool = False) -> Participant | None:
+    """The participant with this national ID that the current user may find; with
+    ``include_restricted`` also a restricted person (to refuse registering them again)."""
     digits, _born, _synthetic = parse(national_id)
     candidates = select(ParticipantIndex.participant_id).where(
         ParticipantIndex.kind == NATIONAL_ID,
         ParticipantIndex.value == national_id_value(digits))
-    for participant in session.scalars(select(Participant).where(Participant.id.in_(candidates))):
+    for participant in session.scalars(
+            select(Participant).where(Participant.id.in_(candidates)),
+            execution_options={INCLUDE_RESTRICTED: include_restricted}):
         if participant.national_id == digits:
             return participant
     return None

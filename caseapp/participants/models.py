@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from audit.models import PARTICIPANT_ACTOR
 from caseapp.clock import now
 from caseapp.crypto.fields import EncryptedText, defer_sealed
 from caseapp.extensions import db
@@ -43,10 +44,16 @@ RELATION_LABELS = {
 }
 
 
+# A query option: also load persons whose processing is restricted (privacy/erasure.py hides
+# them from every query otherwise), e.g. to refuse registering such a person a second time.
+INCLUDE_RESTRICTED = "include_restricted"
+
+
 class Participant(db.Model):
     """A young person followed. Identity is encrypted; statistics use the plain attributes."""
 
     __tablename__ = "participants"
+    audit_actor_roles = PARTICIPANT_ACTOR  # the young person acting on My pages, in the log
     __encryption_owner__ = "self"  # the participant's own data key (caseapp.crypto.fields)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import audit
+from caseapp.privacy.restriction import refuse_if_restricted
 from audit.services import ALLOWED, DENIED
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case
@@ -77,10 +78,13 @@ def visible_case(session: Session, actor: User, participant_id: uuid.UUID) -> Ca
 
 
 def check_not_registered(session: Session, actor: User, national_id: str) -> None:
-    """Raise ``AlreadyRegistered`` (and audit the attempt) when the national ID exists."""
-    existing = find_by_national_id(session, national_id)
+    """Raise ``AlreadyRegistered`` (and audit the attempt) when the national ID exists. A
+    restricted person is refused like any person the actor may not see (and flagged)."""
+    existing = find_by_national_id(session, national_id, include_restricted=True)
     if existing is None:
         return
+    if refuse_if_restricted(session, actor, existing.id, via="form"):
+        raise AlreadyRegistered(existing.id, None)
     case = visible_case(session, actor, existing.id)
     audit.record("participant.register_duplicate", actor=actor, object_type="participant",
                  object_id=existing.id, subject_id=existing.id, categories=["national_id"],

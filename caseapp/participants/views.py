@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from caseapp.cases.services import get_case
+from caseapp.cases.models import Case
 from caseapp.editing import Refused
 from caseapp.extensions import db
 from caseapp.participants import services
 from caseapp.participants.forms import ContactDetailsForm, RegistrationForm
 from consent.services import ConsentError
 from roles import Perm
-from roles.guards import authorize, requires
+from roles.guards import has_caseload, load, requires
 
 bp = Blueprint("participants", __name__)
 
@@ -52,8 +54,7 @@ def new():
                 flash(_("This person is already registered. Here is the case you follow."), "info")
                 return redirect(url_for("cases.detail", case_id=exists.case.id))
             errors = [_("This person cannot be registered by you. Ask your coordinator for help.")]
-        except ConsentError as exc:
-            db.session.rollback()
+        except ConsentError as exc:  # nothing registered (caseapp.transaction)
             errors = exc.messages
         else:
             flash(_("The person is registered and the case is opened."), "success")
@@ -61,12 +62,11 @@ def new():
     return render_template("participants/new.html", form=form, errors=errors)
 
 
-@bp.route("/cases/<case_id>/person", methods=["GET", "POST"])
-@requires(Perm.CASE_LIST_OWN)
-def edit(case_id: str):
+@bp.route("/cases/<uuid:case_id>/person", methods=["GET", "POST"])
+@has_caseload
+def edit(case_id: uuid.UUID):
     """Change the contact details and guardians of the person in the worker's case."""
-    case = get_case(db.session, case_id)
-    decision = authorize(Perm.CASE_UPDATE, case)
+    case, decision = load(Case, case_id, Perm.CASE_UPDATE)
     person = case.participant
     if request.method == "GET":
         form = ContactDetailsForm(obj=person)

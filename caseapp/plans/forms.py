@@ -38,8 +38,13 @@ class PlanForm(FlaskForm):
     goals = FieldList(FormField(GoalForm), min_entries=EMPTY_ROWS, max_entries=40)
     measures = FieldList(FormField(MeasureForm), min_entries=EMPTY_ROWS, max_entries=40)
     review_date = DateField(_l("Review date"), validators=[Optional(), within_years(2)])
-    agreed = BooleanField(_l("The young person agrees to this version of the plan"))
+    agreed = BooleanField(_l("The young person agrees to this version of the plan"),
+                          description=_l("Tick this when they agreed with you. They can also "
+                                         "agree, or say what they want changed, on their own "
+                                         "page; their own answer then replaces this tick."))
     version = HiddenField()
+    special_ok = BooleanField(_l("The information is needed for the follow-up, and the basis "
+                                 "covers it"))
 
     def validate_goals(self, field) -> None:
         if not any((entry.form.text.data or "").strip() for entry in field):

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.accounts.models import User
@@ -121,12 +121,53 @@ class PlanVersion(db.Model):
     content_json: Mapped[str] = mapped_column(EncryptedText("plan_versions.content_json"))
     review_date: Mapped[date | None]
     agreed_by_participant: Mapped[bool] = mapped_column(default=False)
+    # special categories (Art. 9/10) the texts seemed to mention when saved: codes, no text
+    special_categories: Mapped[str] = mapped_column(String(100), default="")
     saved_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     saved_at: Mapped[datetime] = mapped_column(default=now)
 
     plan: Mapped[Plan] = relationship(back_populates="versions")
     saved_by: Mapped[User] = relationship()
+    answers: Mapped[list["PlanAnswer"]] = relationship(
+        back_populates="version", order_by="PlanAnswer.answered_at", lazy="selectin")
+
+    @property
+    def answer(self) -> "PlanAnswer | None":
+        """The young person's own latest answer to this version, if they gave one."""
+        return self.answers[-1] if self.answers else None
+
+    @property
+    def agreed(self) -> bool:
+        """Agreed: by the person's own answer when they gave one (it replaces the worker's
+        tick), otherwise by the worker's tick "agreed with the person"."""
+        return self.answer.agreed if self.answer else self.agreed_by_participant
+
+    @property
+    def special_codes(self) -> list[str]:
+        return [code for code in self.special_categories.split(",") if code]
 
     @property
     def content(self) -> PlanContent:
         return PlanContent.from_json(self.content_json)
+
+
+class Channel(StrEnum):
+    DIGITAL = "digital"
+
+
+class PlanAnswer(db.Model):
+    """The young person's own answer to a plan version ("Jeg er enig", or not with a comment
+    to the worker): a new state of the plan with time and channel. Never changed; a later
+    answer to the same version is a new row."""
+
+    __tablename__ = "plan_answers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    plan_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    participant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("participants.id"), index=True)
+    agreed: Mapped[bool]
+    channel: Mapped[str] = mapped_column(String(20), default=Channel.DIGITAL.value)
+    comment: Mapped[str | None] = mapped_column(EncryptedText("plan_answers.comment"))
+    answered_at: Mapped[datetime] = mapped_column(default=now)
+
+    version: Mapped[PlanVersion] = relationship(back_populates="answers")

@@ -14,6 +14,29 @@ from xml.sax.saxutils import escape
 from caseapp.plans.models import GOAL_STATUS_LABELS, RESPONSIBLE_LABELS, Plan
 
 
+def organisation_name(configured: str, case) -> str:
+    """The organisation the plan comes from: the configured name, or, while that is still the
+    default, the organisation of the case's unit."""
+    from caseapp.config import DEFAULTS
+
+    if configured and configured != DEFAULTS["CASEAPP_ORGANISATION_NAME"]:
+        return configured
+    return case.unit.organisation.name
+
+
+def reach_me(case) -> list[str]:
+    """The "How to reach me" lines: the worker, their unit and organisation, and the work phone
+    and e-mail from their staff profile (a line only for what is filled in)."""
+    worker, unit = case.worker, case.unit
+    lines = [worker.display_name, unit.display_name if unit.name == unit.organisation.name
+             else f"{unit.name}, {unit.organisation.name}"]
+    if worker.work_phone:
+        lines.append(_("Phone: %(phone)s", phone=worker.work_phone))
+    if worker.email:
+        lines.append(_("E-mail: %(address)s", address=worker.email))
+    return lines
+
+
 def render_plan(plan: Plan, *, organisation: str, next_meeting: date | None,
                 language: str = "nb") -> bytes:
     """The plan's current version as PDF bytes, in ``language`` (nb or en)."""
@@ -34,7 +57,7 @@ def _render(plan: Plan, organisation: str, next_meeting: date | None) -> bytes:
     def bullets(lines: list[str]) -> ListFlowable:
         return ListFlowable([ListItem(para(line)) for line in lines], bulletType="bullet")
 
-    story = [para(organisation, "Normal"),
+    story = [para(organisation_name(organisation, case), "Normal"),
              para(_("Follow-up plan for %(name)s", name=person.full_name), "Title"),
              para(_("Version %(number)d, %(date)s", number=version.number,
                     date=format_date(version.saved_at.date(), "long")), "Normal"),
@@ -55,8 +78,8 @@ def _render(plan: Plan, organisation: str, next_meeting: date | None) -> bytes:
         story.append(para(_("We look at the plan together again on %(date)s.",
                             date=format_date(version.review_date, "long"))))
     story.append(para(_("How to reach me"), "Heading2"))
-    story.append(para(f"{case.worker.display_name}, {case.unit.display_name}"))
-    if version.agreed_by_participant:
+    story += [para(line) for line in reach_me(case)]
+    if version.agreed:
         story.append(Spacer(1, 4 * mm))
         story.append(para(_("You agreed to this version of the plan.")))
     buffer = BytesIO()

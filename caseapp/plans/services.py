@@ -14,8 +14,9 @@ import audit
 from caseapp.accounts.models import User
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import now
-from caseapp.editing import Refused, require_follow_up
+from caseapp.editing import Refused, check_special_categories, require_follow_up
 from caseapp.plans.models import Goal, Plan, PlanContent, PlanVersion
+from caseapp.refusals import Conflict
 
 PLAN_CATEGORIES = ("plan",)
 
@@ -24,7 +25,7 @@ class PlanError(Refused):
     """The plan cannot be saved."""
 
 
-class StalePlan(Exception):
+class StalePlan(Conflict):
     """Someone saved a newer version after the user opened the plan; nothing was saved."""
 
 
@@ -38,12 +39,17 @@ def new_goal_key() -> str:
 
 def save_plan(session: Session, actor: User, case: Case, content: PlanContent, *,
               review_date: date | None, agreed: bool, version: int,
-              grounds: str | None = None) -> PlanVersion:
-    """Add a version. ``version`` is the number the user opened (0 for a new plan)."""
+              grounds: str | None = None, confirmed: bool = False) -> PlanVersion:
+    """Add a version. ``version`` is the number the user opened (0 for a new plan). Texts
+    that seem to mention special categories are checked and tagged as session notes are."""
     if case.status == CaseStatus.CLOSED.value:
         raise PlanError([_("The case is closed. The plan can no longer be changed.")])
     require_follow_up(session, case.participant_id, PlanError)
     plan = plan_for(session, case)
+    special = check_special_categories(
+        session, case.participant_id, [g.text for g in content.goals] +
+        [m.text for m in content.measures], confirmed=confirmed, refusal=PlanError,
+        known=plan.current.special_codes if plan and plan.current else ())
     current = plan.current.number if plan and plan.current else 0
     if version != current:
         raise StalePlan()
@@ -53,19 +59,18 @@ def save_plan(session: Session, actor: User, case: Case, content: PlanContent, *
         try:
             session.flush()
         except IntegrityError:  # another first version won (one plan per case)
-            session.rollback()
             raise StalePlan() from None
     else:
         claimed = session.execute(update(Plan).where(Plan.id == plan.id, Plan.version == current)
                                   .values(version=current + 1)
                                   .execution_options(synchronize_session=False))
         if claimed.rowcount != 1:  # a concurrent save won between our check and our write
-            session.rollback()  # nothing saved; the conflict page reads the winner's version
-            raise StalePlan()
+            raise StalePlan()  # nothing saved; the conflict page reads the winner's version
         session.expire(plan, ["version"])
     saved = PlanVersion(participant_id=case.participant_id, number=current + 1,
                         content_json=content.to_json(), review_date=review_date,
-                        agreed_by_participant=agreed, saved_by_id=actor.id, saved_at=now())
+                        agreed_by_participant=agreed, saved_by_id=actor.id, saved_at=now(),
+                        special_categories=",".join(special))
     plan.versions.append(saved)
     session.flush()
     audit.record("plan.save", actor=actor, object_type="plan", object_id=plan.id,

@@ -1,33 +1,29 @@
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from caseapp.cases.services import get_case
+from caseapp.cases.models import Case
 from caseapp.clock import local_now
 from caseapp.contacts.services import contacts_for_case, next_planned
-from caseapp.editing import opened_version
+from caseapp.editing import SpecialCategoryWarning, opened_version
 from caseapp.extensions import db
 from caseapp.plans import services
 from caseapp.plans.forms import PlanForm
-from caseapp.plans.models import PlanContent
 from caseapp.plans.pdf import render_plan
 from roles import Perm
-from roles.guards import authorize, requires
+from roles.guards import has_caseload, load, object_decides
 
-bp = Blueprint("plans", __name__, url_prefix="/cases/<case_id>")
-
-
-def _load(case_id: str, perm: Perm):
-    case = get_case(db.session, case_id)
-    return case, authorize(perm, case)
+bp = Blueprint("plans", __name__, url_prefix="/cases/<uuid:case_id>")
 
 
 @bp.route("/plan")
-@requires(Perm.CASE_LIST_OWN)
-def show(case_id: str):
-    case, decision = _load(case_id, Perm.CASE_NOTES_VIEW)
+@object_decides  # read-only: break-glass opens it too
+def show(case_id: uuid.UUID):
+    case, decision = load(Case, case_id, Perm.CASE_NOTES_VIEW)
     plan = services.show_plan(db.session, current_user, case, grounds=decision.grounds)
     versions = list(reversed(plan.versions)) if plan else []
     history = [(v, services.changes(plan.versions[v.number - 2] if v.number > 1 else None, v))
@@ -37,12 +33,13 @@ def show(case_id: str):
 
 
 @bp.route("/plan/edit", methods=["GET", "POST"])
-@requires(Perm.CASE_LIST_OWN)
-def edit(case_id: str):
-    case, decision = _load(case_id, Perm.PLAN_WRITE)
+@has_caseload
+def edit(case_id: uuid.UUID):
+    case, decision = load(Case, case_id, Perm.PLAN_WRITE)
     plan = services.plan_for(db.session, case)
     form = PlanForm()
     errors: list[str] = []
+    special: list[str] = []
     conflict = None
     if not form.is_submitted():
         if plan is not None:
@@ -54,7 +51,8 @@ def edit(case_id: str):
         try:
             services.save_plan(db.session, current_user, case, form.content(services.new_goal_key),
                                review_date=form.review_date.data, agreed=form.agreed.data,
-                               version=opened_version(form.version.data), grounds=decision.grounds)
+                               version=opened_version(form.version.data), grounds=decision.grounds,
+                               confirmed=form.special_ok.data)
         except services.StalePlan:
             plan = services.plan_for(db.session, case)
             opened = opened_version(form.version.data)
@@ -62,19 +60,21 @@ def edit(case_id: str):
             form.version.data = str(plan.current.number)
             return render_template("plans/edit.html", case=case, form=form, errors=errors,
                                    conflict=conflict), 409
+        except SpecialCategoryWarning as warning:
+            special = warning.categories
         except services.PlanError as exc:
             errors = exc.messages
         else:
             flash(_("The plan is saved as a new version."), "success")
             return redirect(url_for("plans.show", case_id=case.id))
     return render_template("plans/edit.html", case=case, form=form, errors=errors,
-                           conflict=conflict)
+                           conflict=conflict, special=special)
 
 
 @bp.route("/plan.pdf")
-@requires(Perm.CASE_LIST_OWN)
-def pdf(case_id: str):
-    case, decision = _load(case_id, Perm.CASE_NOTES_VIEW)
+@object_decides  # read-only: break-glass opens it too
+def pdf(case_id: uuid.UUID):
+    case, decision = load(Case, case_id, Perm.CASE_NOTES_VIEW)
     plan = services.show_plan(db.session, current_user, case, action="plan.pdf",
                               grounds=decision.grounds)
     if plan is None:

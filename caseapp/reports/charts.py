@@ -1,6 +1,6 @@
 """Two bar charts, drawn from *published* figures only: as accessible SVG for the page and as a
-reportlab drawing for the PDF. A suppressed figure gets no bar, only its mark ("<5" or ":"),
-so a chart can never show a small count that its table hides.
+reportlab drawing for the PDF. A hidden figure gets no bar, only its mark ("<5"), so a chart
+can never show a small count that its table hides.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from caseapp.formatting import figure
 from caseapp.reports.tables import Report
 
 WIDTH, LABEL_WIDTH, BAR_HEIGHT, GAP = 720, 350, 22, 8
+NARROW_WIDTH = 328  # the phone drawing: 360 px less the page's margins, so text stays 1:1
 LABEL_CHARS = 46  # longer labels are cut (the full label is in the table alternative)
 
 
@@ -51,22 +52,50 @@ def charts(report: Report) -> list[Chart]:
     return [
         Chart("outcomes", str(_l("Outcome distribution (first outcome)")),
               str(_l("Cases followed in the period by their first outcome, all tracks together. "
-                     "Counts under 5 are shown as <5 and other hidden counts as : without a "
-                     "bar.")), bars),
+                     "Counts under 5 are shown as <5 without a bar.")), bars),
         Chart("funnel", str(_l("From start to lasting work or education")),
-              str(_l("Cases started in the period: how many got a follow-up plan, then an "
-                     "outcome, then were in work or education 12 months after closing.")), funnel),
+              str(_l("Cases started in the period: how many have a follow-up plan, how many an "
+                     "outcome, how many were in work or education 12 months after closing — "
+                     "each counted on its own.")), funnel),
     ]
 
 
 def svg(chart: Chart) -> Markup:
     """The chart as inline SVG with a title and a description (role="img"); the figures in the
-    user's number format."""
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" '
-             f'viewBox="0 0 {WIDTH} {chart.height}" width="100%" '
-             f'aria-labelledby="chart-{chart.key}-title chart-{chart.key}-desc">',
-             f'<title id="chart-{chart.key}-title">{escape(chart.title)}</title>',
-             f'<desc id="chart-{chart.key}-desc">{escape(chart.description)}</desc>']
+    user's number format. Two drawings: labels beside the bars on a wide screen, and above the
+    bars on a phone, where the wide one would shrink its text to half size; CSS shows one."""
+    return Markup(_wide(chart) + _narrow(chart))
+
+
+def _open(chart: Chart, width: int, height: float, key: str, css: str) -> list[str]:
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart {css}" '
+            f'viewBox="0 0 {width} {height:g}" width="100%" '
+            f'aria-labelledby="{key}-title {key}-desc">',
+            f'<title id="{key}-title">{escape(chart.title)}</title>',
+            f'<desc id="{key}-desc">{escape(chart.description)}</desc>']
+
+
+def _narrow(chart: Chart) -> str:
+    """Label on its own line, the bar under it: readable at 360 px (drawn 1:1 there)."""
+    width, row = NARROW_WIDTH, BAR_HEIGHT + 22 + GAP
+    parts = _open(chart, width, len(chart.bars) * row + GAP, f"chart-{chart.key}-narrow",
+                  "chart-narrow")
+    top = max([b.value or 0 for b in chart.bars] + [1])
+    for i, bar in enumerate(chart.bars):
+        y = GAP + i * row
+        parts.append(f'<text x="0" y="{y + 14}" font-size="14">{escape(bar.label[:LABEL_CHARS])}</text>')
+        length = (width - 60) * (bar.value or 0) / top
+        if bar.value:
+            parts.append(f'<rect x="0" y="{y + 20}" width="{length:.1f}" height="{BAR_HEIGHT - 4}" '
+                         f'fill="#005b7f"/>')
+        parts.append(f'<text x="{length + 6:.1f}" y="{y + 20 + BAR_HEIGHT / 2 + 3}" '
+                     f'font-size="14">{escape(figure(bar.text))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _wide(chart: Chart) -> str:
+    parts = _open(chart, WIDTH, chart.height, f"chart-{chart.key}", "chart-wide")
     for i, bar in enumerate(chart.bars):
         y = GAP + i * (BAR_HEIGHT + GAP)
         middle = y + BAR_HEIGHT / 2 + 5
@@ -79,7 +108,7 @@ def svg(chart: Chart) -> Markup:
         parts.append(f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{middle}" '
                      f'font-size="13">{escape(figure(bar.text))}</text>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return "".join(parts)
 
 
 def drawing(chart: Chart):

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
@@ -20,20 +21,30 @@ from reportlab.platypus import (KeepTogether, PageBreak, Paragraph, SimpleDocTem
                                 Table, TableStyle)
 
 from caseapp.cases.models import LABELS
-from caseapp.reports.cells import safe_cell
+from caseapp.reports import ot
+from caseapp.reports.cells import csv_cell, safe_cell
 from caseapp.reports.charts import charts, drawing
-from caseapp.reports.suppression import PRIMARY, SECONDARY, THRESHOLD
+from caseapp.reports.cellkey import MAX_NOISE, PRIMARY, SECONDARY, THRESHOLD
 from caseapp.reports.tables import Published, Report
 
-MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8",
+MEDIA_TYPES = {"pdf": "application/pdf", "csv": "text/csv",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def suppression_note() -> str:
-    return _("Counts from 1 to %(limit)d are shown as %(primary)s. Where a hidden count could "
-             "be worked out from the totals, other figures are hidden too and shown as "
-             "%(secondary)s. Figures are counted per follow-up course (case).",
-             limit=THRESHOLD - 1, primary=PRIMARY, secondary=SECONDARY)
+def suppression_note(report: Report | None = None) -> str:
+    """How the figures are protected, and what that does to their precision."""
+    if report is not None and report.exact:
+        return _("Exact figures (privacy officer): not changed by the statistics protection. "
+                 "Counts from 1 to %(limit)d are still shown as %(primary)s. Not for "
+                 "publication.", limit=THRESHOLD - 1, primary=PRIMARY)
+    return _("Counts from 0 to %(limit)d are shown as %(primary)s. So that comparing reports "
+             "cannot reveal them, every other count is changed at random by at most "
+             "%(noise)d up or down (never below %(threshold)d); the same group of cases always "
+             "gets the same change. A total may therefore differ a little from the sum of its "
+             "rows. A share is shown as %(secondary)s when one of its counts is %(primary)s. "
+             "Figures are counted per follow-up course (case).",
+             limit=THRESHOLD - 1, primary=PRIMARY, noise=MAX_NOISE, threshold=THRESHOLD,
+             secondary=SECONDARY)
 
 
 def period_text(report: Report) -> str:
@@ -104,6 +115,7 @@ def _extra_rows(report: Report) -> list[tuple[str, list[list[str]]]]:
          [[_("%(months)s months", months=m), value] for m, value in report.shares]),
         (_("Median days from start to first outcome"),
          [[str(label), value] for label, value in report.medians]),
+        (_("OT status codes (Udir)"), [[code, meaning] for code, meaning in ot.legend()]),
         (_("Costs"), [cost_header()] + cost_rows(report)),
     ]
 
@@ -124,12 +136,12 @@ def to_csv(report: Report) -> bytes:
     writer = csv.writer(out, delimiter=";")
 
     def write(row):
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
 
     write([_("Nøkkeltall"), period_text(report)])
     write([_("Units"), "; ".join(u.display_name for u in report.units)])
     write([_("Generated"), format_datetime(report.generated_at, "short")])
-    write([suppression_note()])
+    write([suppression_note(report)])
     writer.writerow([])
     for title, rows in _extra_rows(report):
         write([title])
@@ -161,7 +173,7 @@ def to_xlsx(report: Report) -> bytes:
     put(sheet, [_("Nøkkeltall"), period_text(report)])
     put(sheet, [_("Units"), "; ".join(u.display_name for u in report.units)])
     put(sheet, [_("Generated"), format_datetime(report.generated_at, "short")])
-    put(sheet, [suppression_note()])
+    put(sheet, [suppression_note(report)])
     for title, rows in _extra_rows(report):
         sheet.append([])
         put(sheet, [title])
@@ -169,7 +181,7 @@ def to_xlsx(report: Report) -> bytes:
         for row in rows:
             put(sheet, row)
     for number, table in enumerate(report.tables.values(), start=1):
-        ws = book.create_sheet(f"{number} {table.key}"[:31])
+        ws = book.create_sheet(sheet_name(number, table))
         put(ws, [str(table.title)])
         ws.cell(1, 1).font = bold
         for row in _table_rows(table):
@@ -177,6 +189,19 @@ def to_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+SHEET_NAMES = {"followed": _l("Followed by track"), "units": _l("Followed by unit"),
+               "started": _l("Started by background"), "first_outcome": _l("First outcome"),
+               "latest_outcome": _l("Latest outcome"), "checkpoints": _l("Checkpoints"),
+               "funnel": _l("Furthest stage")}
+
+
+def sheet_name(number: int, table: Published) -> str:
+    """A worksheet's name in the user's language: "2 Fulgt per enhet" (at most 31 characters,
+    none of the characters Excel refuses)."""
+    name = f"{number} {SHEET_NAMES.get(table.key, table.title)}"
+    return "".join(" " if c in "[]:*?/\\" else c for c in name)[:31]
 
 
 def _number_or_text(value):
@@ -211,7 +236,7 @@ def to_pdf(report: Report, organisation: str) -> bytes:
     story += [para(t) for t in filter_texts(report)]
     story += [Spacer(1, 10 * mm),
               para(_("Generated %(at)s", at=format_datetime(report.generated_at, "long"))),
-              para(suppression_note()), PageBreak()]
+              para(suppression_note(report)), PageBreak()]
     extras = _extra_rows(report)
     story += [para(extras[0][0], "Heading2"), grid(extras[0][1], header=False), Spacer(1, 6 * mm)]
     for chart in charts(report):
@@ -225,7 +250,7 @@ def to_pdf(report: Report, organisation: str) -> bytes:
     for table in report.tables.values():
         story += [Spacer(1, 4 * mm),
                   KeepTogether([para(table.title, "Heading2"), grid(_table_rows(table))])]
-    story += [Spacer(1, 6 * mm), para(suppression_note(), small)]
+    story += [Spacer(1, 6 * mm), para(suppression_note(report), small)]
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=landscape(A4), title=_("Nøkkeltall"),
                       leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,

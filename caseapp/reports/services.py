@@ -90,16 +90,20 @@ def cost_lines(config) -> tuple[list[CostLine], dict]:
     return lines, settings.get("comparison") or {}
 
 
-def make_report(session: Session, filters: statistics.Filters, units: list[Unit]) -> tables.Report:
+def make_report(session: Session, filters: statistics.Filters, units: list[Unit],
+                exact: bool = False) -> tables.Report:
+    """The published report; ``exact`` (the privacy officer's view only) leaves the counts
+    unchanged by the cell-key method."""
     counts = statistics.compute(session, filters)
-    report = tables.build(counts, filters, units, now())
+    report = tables.build(counts, filters, units, now(), exact=exact)
     report.costs, report.comparison = cost_lines(current_app.config)
     return report
 
 
 def record_generation(report: tables.Report, kind: str, *, actor="current",
                       grounds: str = "coordinator_review") -> None:
-    """Every report (page, file, command) is in the audit log: filters and units, no figures."""
+    """Every report (page, file, command) is in the audit log: filters and units, no figures;
+    an exact report says so (``exact``)."""
     f = report.filters
     audit.record("report.generate", actor=actor, object_type="report", object_id=kind,
                  grounds=grounds, categories=["statistics"],
@@ -107,4 +111,4 @@ def record_generation(report: tables.Report, kind: str, *, actor="current",
                           "to": f.date_to.isoformat(),
                           "units": sorted(str(u.id) for u in report.units),
                           "programme": f.programme, "track": f.track,
-                          "minority": f.minority})
+                          "minority": f.minority, "exact": report.exact})

@@ -1,10 +1,10 @@
-"""The published tables: counts from ``statistics`` suppressed with ``suppression``.
+"""The published tables: counts from ``statistics`` published through ``cellkey``.
 
-Everything that leaves a worker's own caseload (page, charts, PDF, CSV, XLSX) is built from
-``Report.tables`` and only ever reads ``Published.text``: a count 1–4 shows as "<5", a
-secondary suppression as ":". Figures that appear in more than one table (the number followed
-per track, in all, per status; the number started) are linked, so a figure hidden in one table
-is hidden in all of them.
+Everything that leaves a worker's own caseload (page, charts, PDF, CSV, XLSX, the ``report``
+command) is built from ``Report.tables`` and ``Report.funnel`` and only ever reads published
+text: a count 1–4 shows as "<5", every other count carries its cell's consistent change
+(``caseapp.reports.cellkey``). A figure that appears in more than one table (followed in all,
+per track, per unit; started) counts the same cases there, so it is the same figure.
 """
 from __future__ import annotations
 
@@ -15,12 +15,13 @@ from flask_babel import lazy_gettext as _l
 
 from caseapp.cases.models import LABELS, Programme, tracks_for
 from caseapp.outcomes.models import CHECKPOINT_MONTHS, OUTCOME_LABELS
+from caseapp.reports import ot
 from caseapp.reports import statistics as stats
-from caseapp.reports.suppression import PRIMARY, SECONDARY, THRESHOLD, SuppressedTable, \
-    suppress_linked
+from caseapp.reports.cellkey import PRIMARY, SECONDARY, THRESHOLD, PerturbedTable, Tally, \
+    publish
 
 NO_OUTCOME = "none"
-TOTAL = _l("Total")
+ALL_CASES = _l("All cases")  # the median over every track (a median is no sum)
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Published:
     title: object
     rows: list[object]  # row labels
     columns: list[object]  # column labels
-    table: SuppressedTable
+    table: PerturbedTable
     note: object = ""
 
     def text(self, r: int, c: int) -> str:
@@ -43,7 +44,7 @@ class Published:
 
     @property
     def suppressed(self) -> bool:
-        return bool(self.table.hidden) or self.table.withheld
+        return bool(self.table.hidden)
 
 
 @dataclass
@@ -53,10 +54,11 @@ class Report:
     generated_at: datetime
     tables: dict[str, Published]
     medians: list[tuple[object, str]]  # (track label, median days or a suppression mark)
-    funnel: list[tuple[object, str]]  # (stage label, published count or mark)
+    funnel: list[tuple[object, str]]  # (stage label, published count or mark), each on its own
     shares: list[tuple[int, str]]  # (months, share in work or education as "NN %" or a mark)
     costs: list = field(default_factory=list)  # services.CostLine per programme
     comparison: dict = field(default_factory=dict)  # {"label", "per_person_month"}
+    exact: bool = False  # unperturbed: only the privacy officer's view
 
     def key_figures(self) -> list[tuple[object, str]]:
         followed, started = self.tables["followed"], self.tables["started"]
@@ -78,81 +80,111 @@ def track_label(track: stats.Track) -> str:
 
 
 FUNNEL_LABELS = {
-    "started": _l("Started"),
+    "started": _l("Started in the period"),
     "plan": _l("Has a follow-up plan"),
     "outcome": _l("Has an outcome"),
-    "stays": _l("In work or education after 12 months"),
+    "stays": _l("In work or education 12 months after closing"),
 }
 
 
-def build(counts: stats.Counts, f: stats.Filters, units: list, generated_at: datetime) -> Report:
+def build(counts: stats.Counts, f: stats.Filters, units: list, generated_at: datetime,
+          exact: bool = False) -> Report:
+    """The published report; ``exact`` leaves the counts unchanged (privacy officer only)."""
     tracks = tracks_in_scope(f)
-    unit_ids = [u.id for u in units]
-    codes = [c for c in OUTCOME_LABELS if any(
-        counts.first_outcome[(t, c)] or counts.latest_outcome[(t, c)] for t in tracks)]
 
-    def followed(track=None, unit=None, status=None) -> int:
-        return sum(n for (t, u, s), n in counts.followed.items()
-                   if (track is None or t == track) and (unit is None or u == unit)
-                   and (status is None or s == status))
+    def table(cells: list[list[Tally]]) -> PerturbedTable:
+        return PerturbedTable(cells, exact)
 
-    def outcome_table(counter) -> list[list[int]]:
-        rows = [[counter[(t, c)] for t in tracks] for c in codes]
-        return rows + [[followed(t) - sum(counter[(t, c)] for c in codes) for t in tracks]]
-
-    funnel_cells = [counts.funnel[s] for s in stats.FUNNEL]
-    raw = {
-        "followed": [[followed(t, status=stats.ACTIVE), followed(t, status=stats.CLOSED)]
-                     for t in tracks],
-        "units": [[followed(unit=u, status=stats.ACTIVE), followed(unit=u, status=stats.CLOSED)]
-                  for u in unit_ids],
-        "started": [[counts.started[(t, True)], counts.started[(t, False)]] for t in tracks],
-        "first_outcome": outcome_table(counts.first_outcome),
-        "latest_outcome": outcome_table(counts.latest_outcome),
-        "checkpoints": [[counts.checkpoints[(m, a)] for a in (stats.YES, stats.NO, stats.OPEN)]
-                        for m in CHECKPOINT_MONTHS],
-        "funnel": [funnel_cells],
-    }
-    n_tracks, n_codes, n_units = len(tracks), len(codes) + 1, len(unit_ids)
-    links = [{"followed": (i, 2), "first_outcome": (n_codes, i), "latest_outcome": (n_codes, i)}
-             for i in range(n_tracks)]
-    links.append({"followed": (n_tracks, 2), "first_outcome": (n_codes, n_tracks),
-                  "latest_outcome": (n_codes, n_tracks), "units": (n_units, 2)})
-    links += [{"followed": (n_tracks, s), "units": (n_units, s)} for s in (0, 1)]
-    links.append({"started": (n_tracks, 2), "funnel": (1, 4)})
-    # "No outcome yet" is the same row in the first- and the latest-outcome table
-    links += [{"first_outcome": (n_codes - 1, i), "latest_outcome": (n_codes - 1, i)}
-              for i in range(n_tracks + 1)]
-    suppressed = suppress_linked(raw, links)
-
-    status_columns = [_l("Active at the end"), _l("Closed in the period")]
-    outcome_rows = [OUTCOME_LABELS[c] for c in codes] + [_l("No outcome yet")]
-    track_labels = [track_label(t) for t in tracks]
-    tables = {
-        "followed": Published("followed", _l("Followed in the period, by track"), track_labels,
-                              status_columns, suppressed["followed"]),
-        "units": Published("units", _l("Followed in the period, by unit"),
-                           [u.display_name for u in units], status_columns, suppressed["units"]),
-        "started": Published("started", _l("Started in the period, by minority-language background"),
-                             track_labels, [_l("Minority-language background"), _l("Other")],
-                             suppressed["started"]),
-        "first_outcome": Published("first_outcome", _l("First outcome, by track"), outcome_rows,
-                                   track_labels, suppressed["first_outcome"]),
-        "latest_outcome": Published("latest_outcome", _l("Latest outcome, by track"),
-                                    outcome_rows, track_labels, suppressed["latest_outcome"]),
-        "checkpoints": Published(
-            "checkpoints", _l("In work or education at the checkpoints after closing"),
-            [_l("%(months)s months", months=m) for m in CHECKPOINT_MONTHS],
-            [_l("In work or education"), _l("Not in work or education"), _l("Not answered yet")],
-            suppressed["checkpoints"]),
-        "funnel": Published("funnel", _l("Cases started in the period, by the furthest stage"),
-                            [_l("Cases")], [_l("No plan"), _l("Plan, no outcome"),
-                                            _l("Outcome, not (yet) in work or education after "
-                                               "12 months"),
-                                            FUNNEL_LABELS["stays"]], suppressed["funnel"]),
-    }
+    tables = {**_period_tables(counts, tracks, units, table),
+              **_outcome_tables(counts, tracks, table),
+              "checkpoints": _checkpoint_table(counts, table),
+              **_ot_tables(counts, units, table)}
     return Report(f, units, generated_at, tables, _medians(counts, tracks),
-                  _funnel(tables["funnel"]), _shares(tables["checkpoints"]))
+                  _funnel(counts, exact), _shares(tables["checkpoints"]), exact=exact)
+
+
+def _followed(counts: stats.Counts, track=None, unit=None, status=None) -> Tally:
+    """The cases followed in the period, of ``track``, ``unit`` and ``status`` (None: all)."""
+    return sum((n for (t, u, s), n in counts.followed.items()
+                if (track is None or t == track) and (unit is None or u == unit)
+                and (status is None or s == status)), Tally())
+
+
+def _period_tables(counts: stats.Counts, tracks: list, units: list,
+                   table) -> dict[str, Published]:
+    """Followed in the period by track and by unit (active at the end, closed); started."""
+    status_columns = [_l("Active at the end"), _l("Closed in the period")]
+    track_labels = [track_label(t) for t in tracks]
+
+    def by_status(**where) -> list[Tally]:
+        return [_followed(counts, status=stats.ACTIVE, **where),
+                _followed(counts, status=stats.CLOSED, **where)]
+
+    return {
+        "followed": Published(
+            "followed", _l("Followed in the period, by track"), track_labels, status_columns,
+            table([by_status(track=t) for t in tracks])),
+        "units": Published(
+            "units", _l("Followed in the period, by unit"), [u.display_name for u in units],
+            status_columns, table([by_status(unit=u.id) for u in units])),
+        "started": Published(
+            "started", _l("Started in the period, by minority-language background"),
+            track_labels, [_l("Minority-language background"), _l("Other")],
+            table([[counts.started[(t, True)], counts.started[(t, False)]] for t in tracks])),
+    }
+
+
+def _outcome_tables(counts: stats.Counts, tracks: list, table) -> dict[str, Published]:
+    """First and latest outcome by track; the codes no case has are left out, and a last row
+    counts the cases followed without an outcome."""
+    codes = [c for c in OUTCOME_LABELS if any(
+        counts.first_outcome[(t, c)].n or counts.latest_outcome[(t, c)].n for t in tracks)]
+    rows = [OUTCOME_LABELS[c] for c in codes] + [_l("No outcome yet")]
+    track_labels = [track_label(t) for t in tracks]
+
+    def cells(counter) -> list[list[Tally]]:
+        known = [[counter[(t, c)] for t in tracks] for c in codes]
+        return known + [[_followed(counts, t) - sum((counter[(t, c)] for c in codes), Tally())
+                         for t in tracks]]
+
+    return {
+        "first_outcome": Published("first_outcome", _l("First outcome, by track"), rows,
+                                   track_labels, table(cells(counts.first_outcome))),
+        "latest_outcome": Published("latest_outcome", _l("Latest outcome, by track"), rows,
+                                    track_labels, table(cells(counts.latest_outcome))),
+    }
+
+
+def _checkpoint_table(counts: stats.Counts, table) -> Published:
+    return Published(
+        "checkpoints", _l("In work or education at the checkpoints after closing"),
+        [_l("%(months)s months", months=m) for m in CHECKPOINT_MONTHS],
+        [_l("In work or education"), _l("Not in work or education"), _l("Not answered yet")],
+        table([[counts.checkpoints[(m, a)] for a in (stats.YES, stats.NO, stats.OPEN)]
+               for m in CHECKPOINT_MONTHS]))
+
+
+def _ot_tables(counts: stats.Counts, units: list, table) -> dict[str, Published]:
+    """The cases followed in the period by OT status at its last day, per unit and per county
+    (every county, so a county's row says nothing by being there)."""
+    def cell(code, unit=None, county=None) -> Tally:
+        return sum((n for (c, u, k), n in counts.ot.items() if c == code
+                    and (unit is None or u == unit) and (county is None or k == county)),
+                   Tally())
+
+    codes = list(ot.PRODUCED)
+    counties = list(ot.COUNTIES) + [ot.UNKNOWN_COUNTY]
+    columns = [ot.OUTSIDE_SHORT if c == ot.OUTSIDE else c for c in codes]
+    return {
+        "ot_units": Published(
+            "ot_units", _l("OT status at the end of the period, by unit"),
+            [u.display_name for u in units], columns,
+            table([[cell(code, unit=u.id) for code in codes] for u in units])),
+        "ot_counties": Published(
+            "ot_counties", _l("OT status at the end of the period, by home county"),
+            [ot.COUNTIES.get(k) or _l("Home county not recorded") for k in counties], columns,
+            table([[cell(code, county=k) for code in codes] for k in counties])),
+    }
 
 
 def _medians(counts: stats.Counts, tracks: list[stats.Track]) -> list[tuple[object, str]]:
@@ -162,7 +194,7 @@ def _medians(counts: stats.Counts, tracks: list[stats.Track]) -> list[tuple[obje
         histogram = counts.days_to_first.get(track, stats.Counter())
         everything.update(histogram)
         result.append((track_label(track), _median_text(histogram)))
-    result.append((TOTAL, _median_text(everything)))
+    result.append((ALL_CASES, _median_text(everything)))
     return result
 
 
@@ -175,31 +207,27 @@ def _median_text(histogram) -> str:
     return f"{stats.median(histogram):g}"
 
 
-def _funnel(table: Published) -> list[tuple[object, str]]:
-    """Each stage counts the cases that reached it: a sum of the table's cells from that stage
-    on, shown only when every one of those cells is published (else it would give them away)."""
-    cells, result = len(table.columns), []
-    for stage_index, stage in enumerate(stats.FUNNEL):
-        if stage_index == 0:
-            text = table.text(1, cells)
-        else:
-            parts = [table.text(0, c) for c in range(stage_index, cells)]
-            shown = all(p not in (PRIMARY, SECONDARY) for p in parts)
-            text = str(sum(int(p) for p in parts)) if shown else SECONDARY
-            if shown and 0 < int(text) < THRESHOLD:
-                text = PRIMARY
-        result.append((FUNNEL_LABELS[stage], text))
-    return result
+def _funnel(counts: stats.Counts, exact: bool) -> list[tuple[object, str]]:
+    """Cases started in the period, and of them: how many have a plan, an outcome, and were in
+    work or education 12 months after closing — each stage its own count (not nested: an
+    outcome without a plan still counts as an outcome), each its own published cell."""
+    def stage(index: int | None) -> Tally:
+        return sum((tally for flags, tally in counts.funnel.items()
+                    if index is None or flags[index]), Tally())
+
+    stages = {"started": stage(None), "plan": stage(0), "outcome": stage(1), "stays": stage(2)}
+    return [(FUNNEL_LABELS[name], publish(stages[name], exact)) for name in stats.FUNNEL]
 
 
 def _shares(table: Published) -> list[tuple[int, str]]:
-    """Share in work or education of the answered checkpoints, when both counts are published."""
+    """Share in work or education of the answered checkpoints, from the two published counts
+    (so from the changed figures), when both are shown."""
     result = []
     for r, months in enumerate(CHECKPOINT_MONTHS):
         yes, no = table.text(r, 0), table.text(r, 1)
-        if yes in (PRIMARY, SECONDARY) or no in (PRIMARY, SECONDARY):
+        if PRIMARY in (yes, no):  # (0 answered is "<5" too)
             result.append((months, SECONDARY))
-        elif int(yes) + int(no) == 0:
+        elif int(yes) + int(no) == 0:  # only in the exact view, where 0 is shown
             result.append((months, "–"))
         else:
             result.append((months, f"{round(100 * int(yes) / (int(yes) + int(no)))} %"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from caseapp.validators import TOO_LONG, within_years
@@ -23,6 +23,7 @@ class TransitionForm(FlaskForm):
         DataRequired(message=_l("Enter the date of the transition.")), within_years(1)])
     hospitation_days = IntegerField(_l("Hospitation days"), validators=[
         Optional(), NumberRange(min=0, max=60, message=_l("Enter a number from 0 to 60."))])
+    version = HiddenField()  # when correcting: the version the user opened
 
 
 class PlacementForm(FlaskForm):
@@ -36,7 +37,16 @@ class PlacementForm(FlaskForm):
         Optional(), NumberRange(min=1, max=60, message=_l("Enter a number from 1 to 60."))])
     workplace_contact = StringField(_l("Contact at the workplace"), validators=[
         Length(max=200, message=TOO_LONG)], description=_l("Name and phone number."))
+    version = HiddenField()  # when correcting: the version the user opened
 
     def validate_ended_on(self, field) -> None:
         if field.data and self.started_on.data and field.data < self.started_on.data:
             raise ValidationError(_l("The end date must be after the start date."))
+
+
+class EndPlacementForm(FlaskForm):
+    """Ending a running placement."""
+
+    ended_on = DateField(_l("Ends"), validators=[
+        DataRequired(message=_l("Enter the end date.")), within_years(3)])
+    version = HiddenField()

@@ -4,11 +4,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseapp.refusals import Refusal
 from caseapp.units.models import Organisation, OrganisationKind, Unit, UnitKind
 
 
-class UnitError(ValueError):
-    pass
+class UnitError(Refusal):
+    """A unit or organisation cannot be created or renamed (the message is for operators)."""
 
 
 def get_or_create_organisation(session: Session, name: str,
@@ -53,3 +54,38 @@ def find_unit(session: Session, label: str) -> Unit | None:
 def all_units(session: Session) -> list[Unit]:
     units = session.scalars(select(Unit)).all()
     return sorted(units, key=lambda u: u.display_name)
+
+
+def organisations(session: Session) -> list[Organisation]:
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def add_unit(session: Session, name: str, organisation: str, kind: str, actor) -> Unit:
+    """An administrator's new unit (and organisation, if new), audited."""
+    import audit
+
+    unit = create_unit(session, name, organisation, kind)
+    audit.record("unit.create", actor=actor, object_type="unit", object_id=unit.id,
+                 details={"kind": unit.kind}, grounds="administration", session=session)
+    return unit
+
+
+def rename_unit(session: Session, unit: Unit, name: str, kind: str, actor) -> None:
+    """An administrator's change of a unit's name or kind (its cases and members stay)."""
+    import audit
+
+    name = " ".join(name.split())
+    if not name:
+        raise UnitError("unit name is empty")
+    if name != unit.name and session.scalar(select(Unit).where(
+            Unit.organisation_id == unit.organisation_id, Unit.name == name)):
+        raise UnitError(f"the unit {name!r} already exists in {unit.organisation.name!r}")
+    changed = [field for field, old, new in (("name", unit.name, name),
+                                             ("kind", unit.kind, UnitKind(kind).value))
+               if old != new]
+    if not changed:
+        return
+    unit.name, unit.kind = name, UnitKind(kind).value
+    session.flush()
+    audit.record("unit.update", actor=actor, object_type="unit", object_id=unit.id,
+                 details={"fields": changed}, grounds="administration", session=session)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 import audit
-from audit import chain
+from audit import chain, rows, verify
 from audit.models import AuditEvent, Checkpoint
 from audit.services import verify_chain, write_checkpoint
 from caseapp.extensions import db
@@ -19,7 +19,7 @@ from caseapp.extensions import db
 
 def _events(n: int = 5) -> None:
     for i in range(n):
-        audit.record("test.event", actor=None, object_type="thing", object_id=i,
+        audit.record("case.view", actor=None, object_type="case", object_id=i,
                      categories=["identity"], grounds="own_caseload", details={"n": i})
     db.session.commit()
 
@@ -61,18 +61,18 @@ def test_events_are_linked_in_order(app):
     assert [e.seq for e in rows] == [1, 2, 3, 4]
     assert rows[0].prev_hash == chain.GENESIS
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:]))
-    result = chain.verify(db.session)
+    result = verify.full(db.session)
     assert result.ok and result.events == 4 and result.head_seq == 4
 
 
 def test_a_failed_request_leaves_no_gap(app, client):
     """A rolled-back event gives its position back: the chain stays without gaps."""
     _events(2)
-    audit.record("test.rolled_back", actor=None)
+    audit.record("case.view", actor=None)
     db.session.rollback()
     _events(1)
     assert [e.seq for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq))] == [1, 2, 3]
-    assert chain.verify(db.session).ok
+    assert verify.full(db.session).ok
 
 
 @pytest.mark.parametrize("statement", [
@@ -124,10 +124,10 @@ def test_tampering_is_found_at_the_first_bad_event(app, case):
     _events(5)
     statements, problem, seq = TAMPERING[case]
     tamper(*statements, forged=FORGED)
-    result = chain.verify(db.session)
+    result = verify.full(db.session)
     assert not result.ok
     assert (result.problem, result.bad_seq) == (problem, seq)
-    assert f"position {seq}" in chain.describe(result)
+    assert f"position {seq}" in verify.describe(result)
 
 
 def test_removing_the_tail_is_found_by_the_signed_checkpoint(app, tmp_path):
@@ -139,7 +139,7 @@ def test_removing_the_tail_is_found_by_the_signed_checkpoint(app, tmp_path):
     tamper("DELETE FROM audit_events WHERE seq >= 4", "DELETE FROM audit_checkpoints",
            "UPDATE audit_chain_head SET seq = 3, "
            "hash = (SELECT hash FROM audit_events WHERE seq = 3)")
-    assert chain.verify(db.session).ok  # without the checkpoint the shorter chain looks fine
+    assert verify.full(db.session).ok  # without the checkpoint the shorter chain looks fine
     result = verify_chain(db.session, tmp_path)
     assert not result.ok and result.problem == "checkpoint_beyond_head" and result.bad_seq == 5
 
@@ -149,7 +149,7 @@ def test_a_forged_checkpoint_is_refused(app, tmp_path):
     write_checkpoint(db.session, tmp_path)
     db.session.commit()
     tamper("UPDATE audit_checkpoints SET seq = 2")
-    result = chain.verify(db.session)
+    result = verify.full(db.session)
     assert not result.ok and result.problem == "checkpoint_signature"
 
 
@@ -205,7 +205,7 @@ def test_parallel_writers_leave_one_line(app, factory, make_client, login):
     assert statuses == [200] * 90
     seqs = db.session.scalars(select(AuditEvent.seq).order_by(AuditEvent.seq)).all()
     assert len(seqs) == before + 90 and seqs == list(range(1, len(seqs) + 1))
-    result = chain.verify(db.session)
+    result = verify.full(db.session)
     assert result.ok and result.events == len(seqs)
 
 
@@ -246,14 +246,14 @@ def test_verification_reads_exactly_the_hashed_content(app, monkeypatch):
               for event in appended}
     db.session.commit()
     db.session.expire_all()
-    monkeypatch.setattr(chain, "BATCH", 2)  # several batches, fetched ahead on PostgreSQL
-    rows, fragments = chain._stored_events(db.session)
+    monkeypatch.setattr(rows, "BATCH", 2)  # several batches, fetched ahead on PostgreSQL
+    batches, fragments = rows.stored_events(db.session)
     try:
-        read = {row[3]: chain._content(row, fragments).encode() for batch in rows for row in batch}
+        read = {row[3]: rows.content(row, fragments).encode() for batch in batches for row in batch}
     finally:
-        rows.close()
+        batches.close()
     assert read == hashed == _read_the_old_way()
-    result = chain.verify(db.session)
+    result = verify.full(db.session)
     assert result.ok and result.events == len(AWKWARD)
 
 
@@ -262,7 +262,7 @@ def test_verification_stops_at_the_first_bad_event_in_a_later_batch(app, tmp_pat
     batch is reported, the reading stops there, and the session goes on (the result is
     recorded and committed)."""
     _events(9)
-    monkeypatch.setattr(chain, "BATCH", 2)
+    monkeypatch.setattr(rows, "BATCH", 2)
     threads = threading.active_count()
     assert verify_chain(db.session, tmp_path).events == 9
     db.session.commit()

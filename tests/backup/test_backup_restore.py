@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import uuid
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, select, text
 
 from tests.backup.conftest import close_app, open_app, run
 
@@ -179,3 +178,35 @@ def test_backup_refuses_a_pg_dump_older_than_the_server(small_source, tmp_path, 
                   check=False)
     assert refused.returncode == 1 and "pg_dump 9 cannot dump a PostgreSQL" in refused.stderr
     assert not (tmp_path / "b" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("older_backup", [False, True], ids=["keys-in-manifest", "older-manifest"])
+def test_restore_with_other_keys_says_so_and_leaves_nothing_behind(small_source, new_instance,
+                                                                   tmp_path, older_backup):
+    """An operator who lost the key backup and gave the new instance other keys: the restore
+    says the keys are not the backup's (not "the audit chain is BROKEN"), and neither data nor
+    the copied checkpoint file stays in the new instance. A backup from before the manifest
+    named its keys is refused just as plainly, after the restore, and removed again."""
+    from audit.checkpoints import checkpoint_file
+
+    backup_dir, other_keys = tmp_path / "db-backup", tmp_path / "other-keys"
+    run(small_source, "create-user", "--username", "admin.one", "--role", "admin",
+        "--name", "Admin One", "--password-stdin", stdin="et langt og trygt passord 2026\n")
+    run(small_source, "backup", "--out", str(backup_dir))
+    if older_backup:
+        manifest = json.loads((backup_dir / "manifest.json").read_text())
+        del manifest["keys"]
+        (backup_dir / "manifest.json").write_text(json.dumps(manifest))
+    other = new_instance("other")
+    run(other, "init")
+    run(other, "keys", "backup", "--out", str(other_keys))
+
+    target = new_instance("restore")
+    run(target, "keys", "restore", str(other_keys))
+    refused = run(target, "restore", str(backup_dir), check=False)
+    assert refused.returncode == 1
+    assert "not the keys this backup was made with" in refused.stderr
+    assert "audit key" in refused.stderr and "Nothing was restored" in refused.stderr
+    assert "BROKEN" not in refused.stderr and "Traceback" not in refused.stderr
+    assert _counts(target) == {}  # not a table, not a row
+    assert not checkpoint_file(target["CASEAPP_INSTANCE"]).exists()

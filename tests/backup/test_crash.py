@@ -4,7 +4,6 @@ is half-written, and the audit log verifies. SQLite and PostgreSQL (the suite's 
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -85,7 +84,6 @@ def _kill(server: subprocess.Popen) -> None:
 
 def _setup(env) -> dict:
     """A worker (with a known TOTP secret) and two cases with a valid basis, in the instance."""
-    from caseapp.extensions import db
 
     app = open_app(env)
     try:

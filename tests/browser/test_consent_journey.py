@@ -19,6 +19,7 @@ def test_record_and_withdraw_consent_in_the_browser(page, factory, clock, role, 
     case = factory.case(worker, unit, participant=person)
     log_in(page, worker, clock)
     page.goto(f"/cases/{case.id}")
+    page.click("main summary:has-text('Flere handlinger')")
     page.click("text=Samtykker og rettslig grunnlag")
     page.click("text=Registrer samtykke eller rettslig grunnlag")
     if guardian:
@@ -29,7 +30,7 @@ def test_record_and_withdraw_consent_in_the_browser(page, factory, clock, role, 
         page.fill("#guardian1_relation", "mor")
     page.check("input[value=identity]")
     page.click("button.primary")
-    page.wait_for_url(f"**/consent/participant/{person.id}")
+    page.wait_for_url(f"**/consent/participant/{person.id}?case={case.id}")  # and back to the case
     assert "Gyldig" in page.locator("tbody").inner_text()
     if guardian:
         assert "blir myndig" in page.locator("tbody").inner_text()

@@ -31,6 +31,12 @@ def tap(page, selector):
         target.tap()
 
 
+def open_more_actions(page):
+    """The case page's other actions are grouped under "Flere handlinger"."""
+    page.locator("main summary:has-text('Flere handlinger')").tap()
+    expect(page.locator("main .more-actions .actions")).to_be_visible()
+
+
 def test_youth_mentor_on_a_phone(phone, factory, clock):
     """Register a pupil with the guardian's consent, write a plan, log a session — at 360 px."""
     page = phone
@@ -61,7 +67,13 @@ def test_youth_mentor_on_a_phone(phone, factory, clock):
     expect(page.locator("h1")).to_have_text("Sara Haugen")
     assert no_sideways_scroll(page)
 
+    # One primary action on the first screen; the rest grouped under "Flere handlinger".
+    expect(page.locator("main a.primary")).to_have_count(1)
+    expect(page.locator("main a.primary")).to_have_text("Registrer samtale")
+    expect(page.locator("main a:has-text('Registrer arbeidspraksis')")).to_be_hidden()
+
     # The guardian's consent is on record, and valid.
+    open_more_actions(page)
     tap(page, "main a:has-text('Samtykker og rettslig grunnlag')")
     records = page.locator("tbody").inner_text()
     assert "Gyldig" in records and "Ungdommen og foresatte" in records
@@ -79,7 +91,11 @@ def test_youth_mentor_on_a_phone(phone, factory, clock):
     expect(page.locator("main")).to_contain_text("Møte på skolen hver dag")
 
     tap(page, "main a:has-text('Tilbake til saken')")
-    tap(page, "main a:has-text('Før en samtale')")
+    # The plan's open goal is on the case page's first screen.
+    now = page.locator("main .case-now")
+    expect(now).to_contain_text("Møte på skolen hver dag")
+    assert now.bounding_box()["y"] < 740
+    tap(page, "main a:has-text('Registrer samtale')")
     assert no_sideways_scroll(page)
     page.fill("#occurred_at", "2026-11-02T08:30")
     page.fill("#note", "Snakket om oppmøte og sommerjobb.")
@@ -149,6 +165,7 @@ def test_work_leader_records_a_placement_and_an_mfy_outcome(phone, factory, cloc
     tap(page, "main tbody a:has-text('Amal Hassan')")
     assert no_sideways_scroll(page)
 
+    open_more_actions(page)
     tap(page, "main a:has-text('Registrer arbeidspraksis')")
     page.fill("#workplace", "Lund omsorgssenter, avdeling 2")
     page.select_option("#trade", "health")
@@ -157,6 +174,10 @@ def test_work_leader_records_a_placement_and_an_mfy_outcome(phone, factory, cloc
     tap(page, "main button.primary")
     page.wait_for_url(f"**/cases/{case.id}")
     expect(page.locator("main")).to_contain_text("Lund omsorgssenter, avdeling 2")
+    # The current placement is at the top of the case page, in the "Nå" summary.
+    expect(page.locator("main .case-now")).to_contain_text("Lund omsorgssenter, avdeling 2")
+
+    open_more_actions(page)
 
     tap(page, "main a:has-text('Registrer et resultat')")
     assert no_sideways_scroll(page)
@@ -197,5 +218,10 @@ def test_admin_creates_a_user_who_enrols_totp(page, factory, clock):
     secret = page.locator("code.secret").inner_text().replace(" ", "")
     page.fill("#code", pyotp.TOTP(secret).at(clock.now().replace(tzinfo=UTC)))
     page.click("button.primary")
+    # the first password was the admin's: the user sets their own before anything else
+    page.wait_for_url("**/login/new-password")
+    page.fill("#password", "mitt-eget-lange-passord-8")
+    page.fill("#repeated", "mitt-eget-lange-passord-8")
+    page.click("main button.primary")
     page.wait_for_url("**/")
     expect(page.locator("h1")).to_contain_text("Nora Veileder")

@@ -61,7 +61,7 @@ def numbers(html: str, worker) -> list[str]:
     """The six numbers in the worker's row of the dashboard."""
     row = re.search(rf"<tr[^>]*>\s*<th scope=\"row\">{re.escape(worker.display_name)}.*?</tr>",
                     html, re.S).group(0)
-    return re.findall(r'<td class="num">(?:<a [^>]*>)?(\d+)', row)
+    return re.findall(r'<td class="num"[^>]*>(?:<a [^>]*>)?(\d+)', row)
 
 
 def test_dashboard_numbers_per_worker(client, login, world):

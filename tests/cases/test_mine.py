@@ -58,6 +58,7 @@ def test_pause_and_resume_with_a_stale_check(client, login, factory, mentor, sch
     from caseapp.extensions import db
 
     case = factory.case(mentor, school)
+    factory.consent(case.participant)  # resuming needs a basis (pausing does not)
     login(client, mentor)
     response = client.submit(f"/cases/{case.id}/status", {"pause": "1", "version": "1"},
                              form_page=f"/cases/{case.id}")

@@ -193,3 +193,32 @@ def _uuid(value):
     import uuid
 
     return uuid.UUID(value)
+
+
+def test_a_summary_is_internal_until_the_worker_shares_it(client, login, mentor, case):
+    """Sharing and taking back are audited; the history keeps each state."""
+    login(client, mentor)
+    client.submit(f"/cases/{case.id}/contacts/new", quick())
+    contact = db.session.scalar(select(Contact))
+    assert not contact.summary_shared
+    assert client.submit(f"/contacts/{contact.id}/edit",
+                         quick(version="1", summary_shared="y")).status_code == 302
+    db.session.expire_all()
+    assert contact.summary_shared
+    assert "Vises på ungdommens egen side" in client.get(f"/cases/{case.id}").text
+    client.submit(f"/contacts/{contact.id}/edit", quick(version="2"))
+    db.session.expire_all()
+    assert not contact.summary_shared
+    assert [r.summary_shared for r in contact.revisions] == [False, True, False]
+    actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
+    assert actions.count("contact.share") == 1 and actions.count("contact.unshare") == 1
+
+
+def test_the_place_of_the_next_session_is_kept_encrypted(client, login, mentor, case):
+    login(client, mentor)
+    client.submit(f"/cases/{case.id}/contacts/new", quick(next_place="Helsesøsters kontor"))
+    assert db.session.scalar(select(Contact)).next_place == "Helsesøsters kontor"
+    for table in ("contacts", "contact_revisions"):
+        stored = db.session.execute(text(f"SELECT next_place FROM {table}")).scalar()
+        assert b"Helses" not in bytes(stored)
+    assert "Helsesøsters kontor" in client.get(f"/cases/{case.id}").text

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from audit.models import AuditEvent
 from caseapp.cases.models import Case
-from caseapp.cli import import_command
+from caseapp.imports.cli import import_command
 from caseapp.extensions import db
 from caseapp.imports.reader import COLUMNS
 from caseapp.outcomes.models import Checkpoint
@@ -117,3 +117,66 @@ def test_xlsx_with_a_lost_leading_zero_and_a_missing_column(app, world, tmp_path
     short = write_csv(tmp_path / "kort.csv", [good_rows()[0][:3]], header=COLUMNS[:3])
     missing = run(app, short, "--dry-run")
     assert "birth_date: Kolonnen mangler i filen" in missing.output
+
+
+# Issue 15, item 6: the dry run and the import are one code path and agree on every row.
+MINOR_BORN = {"with_guardian": date(2011, 5, 4), "without": date(2009, 3, 1),
+              "mature": date(2010, 2, 3)}
+MINOR_IDS = {name: synthetic(born, RNG) for name, born in MINOR_BORN.items()}
+MINOR_COLUMNS = COLUMNS + ("guardian_name", "guardian_relation", "guardian2_name",
+                           "guardian2_relation", "maturity_assessment")
+
+
+def minor_row(name, given, guardian="", relation="", maturity=""):
+    born = MINOR_BORN[name]
+    return [given, "Haugen", MINOR_IDS[name], born.isoformat(), "work_leader", "health",
+            "Kristiansand kommune / Lund omsorgssenter", "al.lund", "2026-10-01", "", "", "",
+            "nei", "2026-10-01", "consent", "", guardian, relation, "", "", maturity]
+
+
+def mixed_rows(with_the_unconsented_minor=True):
+    adults = [row + ["", "", "", "", ""] for row in good_rows()]  # one consent, one statutory
+    rows = adults + [
+        minor_row("with_guardian", "Lina", "Mona Haugen", "mother"),
+        minor_row("mature", "Jonas", maturity="Har vurdert selv: forstår hva samtykket gjelder."),
+    ]
+    if with_the_unconsented_minor:
+        rows.insert(2, minor_row("without", "Emil"))  # 17, consent alone, no assessment
+    return rows
+
+
+def test_the_dry_run_and_the_import_agree_on_every_row(app, world, tmp_path):
+    path = write_csv(tmp_path / "blandet.csv", mixed_rows(), header=MINOR_COLUMNS)
+    checked, done = run(app, path, "--dry-run"), run(app, path)
+    for result in (checked, done):
+        assert result.exit_code == 1, result.output  # a refusal, not a crash (no exception)
+        assert isinstance(result.exception, SystemExit), result.exception
+        assert "Traceback" not in result.output and "ConsentError" not in result.output
+        assert "linje/line 4, consent_method: " in result.output
+        assert "17" in result.output  # the reason names the age, in bokmål and English
+        assert "ingenting ble importert" in result.output
+    problems = [line for line in checked.output.splitlines() if line.startswith("linje/line")]
+    assert problems == [line for line in done.output.splitlines() if line.startswith("linje/line")]
+    assert len(problems) == 1
+    assert db.session.scalar(select(func.count(Participant.id))) == 0
+
+    path = write_csv(tmp_path / "rettet.csv", mixed_rows(False), header=MINOR_COLUMNS)
+    checked = run(app, path, "--dry-run")
+    assert checked.exit_code == 0 and "4 rader er klare" in checked.output
+    assert db.session.scalar(select(func.count(Participant.id))) == 0
+    done = run(app, path)
+    assert done.exit_code == 0 and "Importerte 4" in done.output
+    lina = next(p for p in db.session.scalars(select(Participant)) if p.given_name == "Lina")
+    assert [(g.name, g.relation) for g in lina.guardians] == [("Mona Haugen", "mother")]
+    from consent.models import ConsentRecord
+    records = {r.participant_id: r for r in db.session.scalars(select(ConsentRecord))}
+    assert records[lina.id].given_by == "subject_and_guardians"
+    jonas = next(p for p in db.session.scalars(select(Participant)) if p.given_name == "Jonas")
+    assert records[jonas.id].given_by == "subject" and records[jonas.id].maturity_reason
+
+
+def test_an_unknown_guardian_relation_is_a_row_problem(app, world, tmp_path):
+    rows = [minor_row("with_guardian", "Lina", "Mona Haugen", "aunt")]
+    result = run(app, write_csv(tmp_path / "rel.csv", rows, header=MINOR_COLUMNS), "--dry-run")
+    assert result.exit_code == 1
+    assert "linje/line 2, guardian_relation: " in result.output

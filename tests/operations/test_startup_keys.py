@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 import audit
-from audit.chain import sign_checkpoint
+from audit.checkpoints import sign_checkpoint
 from caseapp import create_app
 from caseapp.config import ConfigError
 from caseapp.crypto.keys import KEY_SPECS
@@ -78,7 +78,7 @@ def test_a_damaged_key_file_stops_the_start(damage, message, app_config, instanc
     ("audit_signing", "signing key does not verify"),
 ])
 def test_a_different_audit_key_stops_the_start(name, message, app, app_config, instance_copy):
-    audit.record("test.event", object_type="unit")
+    audit.record("unit.create", object_type="unit")
     db.session.commit()
     head = db.session.scalar(db.select(audit.models.AuditEvent.hash).order_by(
         audit.models.AuditEvent.seq.desc()))

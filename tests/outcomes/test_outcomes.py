@@ -67,7 +67,8 @@ def test_closing_requires_an_outcome_and_creates_three_checkpoints(client, login
                                                              .order_by(Checkpoint.due_on))]
     assert due == [(3, date(2027, 1, 30)), (6, date(2027, 4, 30)), (12, date(2027, 10, 30))]
     detail = client.get(f"/cases/{case.id}")
-    assert "Lønnet arbeid" in detail.text and "OTAR" in detail.text and "Avsluttet" in detail.text
+    assert "Lønnet arbeid" in detail.text and "Avsluttet" in detail.text
+    assert "OTAR – i arbeid" in detail.text  # the OT code explained where it is shown
     assert "Før en samtale" not in detail.text
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.close"))
 

@@ -134,3 +134,23 @@ def test_a_colleague_cannot_see_or_change_the_plan(client, login, mentor, case, 
     assert colleague.get(f"/cases/{case.id}/plan").status_code == 404
     assert colleague.get(f"/cases/{case.id}/plan.pdf").status_code == 404
     assert colleague.get(f"/cases/{case.id}/plan/edit").status_code == 404
+
+
+def test_the_plan_pdf_says_how_to_reach_the_worker(client, login, mentor, case, app):
+    """The worker's work phone and e-mail from the staff profile, and the organisation's name
+    (the case's own, while the configured name is still the default)."""
+    assert app.config["CASEAPP_ORGANISATION_NAME"] == "caseapp"
+    mentor.work_phone, mentor.email = "38 07 50 00", "kari.mentor@kristiansand.example"
+    db.session.commit()
+    login(client, mentor)
+    client.submit(f"/cases/{case.id}/plan/edit", first_plan())
+    pdf = "\n".join(page.extract_text() for page in PdfReader(BytesIO(
+        client.get(f"/cases/{case.id}/plan.pdf").data)).pages)
+    reach = pdf[pdf.index("Slik når du meg"):]
+    for expected in (mentor.display_name, "Lund ungdomsskole, Kristiansand kommune",
+                     "Telefon: 38 07 50 00", "E-post: kari.mentor@kristiansand.example"):
+        assert expected in reach
+    assert pdf.splitlines()[0] == "Kristiansand kommune" and "caseapp" not in pdf
+    english = "\n".join(page.extract_text() for page in PdfReader(BytesIO(
+        client.get(f"/cases/{case.id}/plan.pdf?lang=en").data)).pages)
+    assert "Phone: 38 07 50 00" in english and "E-mail: kari.mentor@kristiansand.example" in english

@@ -24,20 +24,33 @@ DENIED = {403, 404}
 # URL arguments that are not object ids: a fixed value to fill them with.
 # Not object ids: the drill-down's metric and the report's format are fixed words; its unit filter is swept in
 # tests/caseload/test_dashboard.py (another unit answers 404).
-FIXED_ARGUMENTS = {"fmt": "json", "metric": "active", "kind": "csv"}
+# a scheduled duty and its period (the admin's operations page: no object of a person)
+FIXED_ARGUMENTS = {"fmt": "json", "metric": "active", "kind": "csv",
+                   "name": "consent_expiry", "period": "2026-12-01"}
 # Endpoints whose arguments are not object ids of young people or staff.
-NOT_SWEPT = {"static"}
+# The invitation link's argument is a signed token, not an object's id (a forged or expired
+# one is refused in tests/oidc/test_staff_login.py).
+NOT_SWEPT = {"static", "oidc.invitation"}
 
 # What a role may reach by design although the object is outside its own caseload
 # (DOMAIN.md: the privacy officer's audit tools cover everybody; the admin manages all users;
 # break-glass is the emergency door: its form (no personal data) is shown for any case id,
 # existing or not, and opening needs a written reason that is audited and reviewed).
 BY_DESIGN = {
-    ("privacy_officer", "audit.access_report"), ("privacy_officer", "audit.subject_export"),
+    ("privacy_officer", "privacy.access_report"), ("privacy_officer", "privacy.subject_export"),
     # the same report and copy as HTML pages
-    ("privacy_officer", "audit.access_report_html"), ("privacy_officer", "audit.subject_export_html"),
-    ("privacy_officer", "audit.erasure_decision"), ("privacy_officer", "breakglass.decide"),
-    ("admin", "admin.deactivate"),
+    ("privacy_officer", "privacy.access_report_html"), ("privacy_officer", "privacy.subject_export_html"),
+    ("privacy_officer", "privacy.erasure_decision"), ("privacy_officer", "breakglass.decide"),
+    ("admin", "admin.deactivate"), ("admin", "admin.edit_user"), ("admin", "admin.reactivate"),
+    ("admin", "admin.reset_second_factor"),
+    # units are the admin's to rename, in any organisation (no person in them)
+    ("admin", "admin.edit_unit"),
+    # lifting a person's restriction is the privacy officer's decision for anybody
+    ("privacy_officer", "privacy.lift_restriction"),
+    # the exact figures (every unit) are the privacy officer's, audited; <kind> is a format
+    ("privacy_officer", "reports.download_exact"),
+    # a scheduled duty run again: names a duty and a period, no person
+    ("admin", "operations.run_again"),
     # the coordinator's drill-down lists their own units' cases (metadata only, no names)
     ("coordinator", "caseload.drill"),
     # ... and the Nøkkeltall figures of their own units (suppressed aggregates)
@@ -74,12 +87,19 @@ def world(factory):
         contact = factory.contact(case, note=note)
         factory.plan(case, goals=(f"Hemmeligmaal{number}w",))
         checkpoint = factory.checkpoint(case)
+        outcome = factory.outcome(case, note=f"Hemmeligresultat{number}r")
+        transition = factory.transition(case, to_school=f"Hemmeligskole{number}s")
+        placement = factory.placement(case, workplace=f"Hemmeligpraksis{number}p")
         access = open_with_reason(db.session, worker, case, "Akutt behov for oversikt", 60)
         db.session.commit()
         victims[name] = {"case_id": case.id, "participant_id": person.id, "consent_id": consent.id,
                          "contact_id": contact.id, "checkpoint_id": checkpoint.id,
-                         "access_id": access.id, "user_id": worker.id}
-        markers += [given, family, person.national_id, guardian, note, f"Hemmeligmaal{number}w"]
+                         "access_id": access.id, "user_id": worker.id, "outcome_id": outcome.id,
+                         "transition_id": transition.id, "placement_id": placement.id,
+                         "unit_id": unit.id}
+        markers += [given, family, person.national_id, guardian, note, f"Hemmeligmaal{number}w",
+                    f"Hemmeligresultat{number}r", f"Hemmeligskole{number}s",
+                    f"Hemmeligpraksis{number}p"]
     return {"actors": actors, "victims": victims, "markers": markers}
 
 
@@ -96,13 +116,23 @@ def swept_rules(app):
             yield rule
 
 
-def fill(rule, ids: dict) -> str:
+def young_person_page(app, rule) -> bool:
+    """A rule of the young person's own pages (``@young_person``): staff and anonymous visitors
+    get the young person's sign-in for every id; tests/portal/test_need_to_know.py sweeps them
+    as young people with other people's ids."""
+    return getattr(app.view_functions[rule.endpoint], "young_person", False)
+
+
+def fill(rule, ids: dict, any_id: bool = False) -> str:
+    """``rule`` with the ids in ``ids`` (``any_id``: a fresh one for an argument not there)."""
     values = {}
     for name in rule.arguments:
         if name in FIXED_ARGUMENTS:
             values[name] = FIXED_ARGUMENTS[name]
         elif name in ids:
             values[name] = str(ids[name])
+        elif any_id:
+            values[name] = str(uuid.uuid4())
         else:
             pytest.fail(f"The IDOR sweep cannot fill <{name}> of {rule.rule} ({rule.endpoint}): "
                         "add an object of that kind to the world fixture in "
@@ -121,7 +151,7 @@ def normalise(body: str, ids) -> str:
 def test_every_rule_with_an_argument_can_be_filled(app, world):
     ids = next(iter(world["victims"].values()))
     for rule in swept_rules(app):
-        fill(rule, ids)
+        fill(rule, ids, any_id=young_person_page(app, rule))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -140,16 +170,20 @@ def test_other_peoples_ids_are_refused_without_data_or_existence(role, app, worl
     for rule in swept_rules(app):
         if (role, rule.endpoint) in BY_DESIGN:
             continue
+        portal = young_person_page(app, rule)
         for method in sorted(rule.methods & {"GET", "POST"}):
-            baseline = ask(method, fill(rule, unknown))
+            baseline = ask(method, fill(rule, unknown, any_id=portal))
             base_body = normalise(baseline.get_data(as_text=True), unknown.values())
             for victim, ids in victims_for(role, world["victims"]).items():
-                path = fill(rule, ids)
+                path = fill(rule, ids, any_id=portal)
                 response = ask(method, path)
                 checked += 1
                 body = response.get_data(as_text=True)
                 where = f"{role}: {method} {rule.rule} ({victim})"
-                if role == "anonymous":
+                if portal:
+                    ok = response.status_code == 302 and \
+                        response.headers["Location"] == "/meg/logg-inn"
+                elif role == "anonymous":
                     ok = response.status_code == 302 and \
                         response.headers["Location"].startswith("/login")
                 else:

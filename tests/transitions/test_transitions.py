@@ -1,13 +1,13 @@
 """School transitions and workplace placements, and the case page's timeline."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select, text
 
 from caseapp.extensions import db
-from caseapp.transitions.models import Placement, Transition
+from caseapp.transitions.models import Placement
 
 
 @pytest.fixture

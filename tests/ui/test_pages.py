@@ -64,7 +64,7 @@ def test_the_audit_log_pages_with_designsystemet_pagination(client, factory, log
 
     officer = factory.user("privacy_officer")
     for number in range(120):
-        audit.record("test.event", actor=officer, details={"n": number})
+        audit.record("audit.export", actor=officer, details={"n": number})
     db.session.commit()
     login(client, officer)
     page = client.get("/audit/?page=2").text

@@ -1,7 +1,7 @@
 """initial schema: accounts, units, login sessions, participants, cases, audit
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-27 00:11:33.357694
 
 """

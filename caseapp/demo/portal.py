@@ -1,0 +1,103 @@
+"""The demo's young people who sign in on their own pages (/meg) through the demo's local
+provider (``caseapp demo-provider``: ``ung1`` … ``ung3``): an adult in a work-leader case, the
+young person whose case was opened with break-glass, and the one whose case was handed over.
+Each gets what the pages show: a new plan version waiting for their agreement, sessions with
+and without a shared summary and a next meeting, a waiver for Nav they can withdraw, and an
+access history (their worker's and coordinator's openings, recorded as those openings are).
+
+Picked with their own random generator, after the rest, so the seed's data stays as it was."""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseapp.accounts.models import User
+from caseapp.breakglass.models import BreakGlassAccess
+from caseapp.cases.models import Case, CaseStatus
+from caseapp.cases.services import open_case
+from caseapp.contacts.models import Contact
+from caseapp.demo.histories import new_contact
+from caseapp.plans.models import Plan, PlanVersion
+from caseapp.units.models import Organisation
+from consent.purposes import Purpose
+from consent.rules import age_on
+from consent.services import grant, valid_basis
+
+ADULT_FROM = "al.lund"  # whose caseload the adult young person comes from
+SHARE_WITH = "Nav Kristiansand"
+NEXT_PLACE = "Kontoret på {unit}"
+
+
+def add_portal_people(session: Session, seed: int, journeys: dict, today: date) -> list[uuid.UUID]:
+    """Prepare the three young people; return their participant ids (``ung1`` first)."""
+    rng = random.Random(seed + 4)
+    session.flush()
+    worker = session.scalar(select(User).where(User.username == ADULT_FROM))
+    adults = [c for c in session.scalars(select(Case).where(
+        Case.worker_id == worker.id, Case.status == CaseStatus.ACTIVE.value)
+        .order_by(Case.started_on, Case.id))
+        if today.year - c.participant.birth_year >= 20
+        and valid_basis(session, c.participant_id, Purpose.FOLLOW_UP) is not None]
+    opened = session.get(Case, session.get(BreakGlassAccess, journeys["break_glass"]).case_id)
+    handed = session.get(Case, journeys["handover"])
+    cases = [rng.choice(adults), opened, handed]
+    for case in cases:
+        _prepare(session, rng, case, today)
+    return [case.participant_id for case in cases]
+
+
+def _prepare(session: Session, rng: random.Random, case: Case, today: date) -> None:
+    _share_summaries(session, rng, case)
+    session.add(new_contact(case, {
+        "occurred_at": datetime.combine(today - timedelta(days=2), time(10)),
+        "duration_minutes": 45, "kind": "individual", "present": "participant",
+        "topics": "school,leisure", "note": "Gikk gjennom den nye planen sammen.",
+        "next_step": "Lese planen og si fra om du er enig", "summary_shared": True,
+        "next_date": today + timedelta(days=7),
+        "next_place": NEXT_PLACE.format(unit=case.unit.name)}))
+    _plan_waiting_for_agreement(session, case, today)
+    _waiver_for_nav(session, case, today)
+    coordinator = session.scalar(select(User).where(User.units.any(id=case.unit_id),
+                                                    User.username.like("koord.%")).limit(1))
+    open_case(session, case.worker, case, "own_caseload", with_details=True)
+    if coordinator is not None:
+        open_case(session, coordinator, case, "coordinator_review")
+
+
+def _share_summaries(session: Session, rng: random.Random, case: Case) -> None:
+    """About half of the earlier sessions' summaries shared with the young person."""
+    session.flush()
+    for contact in session.scalars(select(Contact).where(Contact.case_id == case.id)):
+        if rng.random() < 0.5:
+            contact.summary_shared = True
+            for revision in contact.revisions:
+                revision.summary_shared = True
+
+
+def _plan_waiting_for_agreement(session: Session, case: Case, today: date) -> None:
+    plan = session.scalar(select(Plan).where(Plan.case_id == case.id))
+    latest = max(plan.versions, key=lambda v: v.number)
+    plan.version = latest.number + 1
+    plan.versions.append(PlanVersion(
+        participant_id=case.participant_id, number=plan.version, content_json=latest.content_json,
+        review_date=today + timedelta(days=90), agreed_by_participant=False,
+        saved_by_id=case.worker_id, saved_at=datetime.combine(today - timedelta(days=2), time(11))))
+
+
+def _waiver_for_nav(session: Session, case: Case, today: date) -> None:
+    """"Nav may see my plan": the young person's own waiver (with a guardian below the age of
+    consent), for the demo's withdrawal."""
+    from caseapp.participants.national_id import parse
+
+    person = case.participant
+    nav = session.scalar(select(Organisation).where(Organisation.name == SHARE_WITH))
+    guardians = [{"name": g.name, "relation": g.relation} for g in person.guardians]
+    alone = age_on(parse(person.national_id)[1], today) >= 18 or not guardians
+    grant(session, actor=case.worker, participant_id=person.id, purpose=Purpose.SHARE,
+          organisation_id=nav.id, given_by="subject" if alone else "subject_and_guardians",
+          guardians=None if alone else guardians, method="in_person_witness",
+          witness="Kollega Vitnesen", data_categories=["identity", "school", "work"])

@@ -1,0 +1,1 @@
+"""Short messages between the young person and their worker in a case (no attachments)."""

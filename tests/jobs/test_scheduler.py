@@ -1,0 +1,169 @@
+"""Scheduled duties on the real queue: a real Redis server, the real RQ worker, the database
+of the suite. What an operator would notice: a duty runs once per period, a failure is
+retried and then shown, and the app without Redis says the scheduler is down."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from audit.models import AuditEvent
+from caseapp.extensions import db
+from caseapp.jobs import queue
+from caseapp.jobs.duties import DUTIES, Duty
+from caseapp.jobs.models import JobRun
+from caseapp.jobs.runner import run_duty, tick
+from consent.models import ConsentEvent
+from consent.services import grant
+
+
+def _expired_consent(factory, clock):
+    adult = factory.participant(born=date(2000, 1, 1))
+    grant(db.session, participant_id=adult.id, purpose="follow_up",
+          valid_from=clock.now() - timedelta(days=30), valid_until=clock.now() - timedelta(days=1))
+    db.session.commit()
+
+
+def _expiry_events() -> int:
+    return db.session.scalar(select(func.count()).select_from(ConsentEvent)
+                             .where(ConsentEvent.kind == "expired"))
+
+
+def test_a_due_duty_is_enqueued_once_per_day_and_the_worker_does_it_once(
+        app, factory, clock, run_worker):
+    _expired_consent(factory, clock)
+    # Monday 10:00 in Oslo: consent expiry (01:00), retention (02:30), the audit log's check
+    # (03:00) and the digests (07:00)
+    first = tick()
+    assert sorted(first) == ["duty-audit_verify-2026-11-02", "duty-consent_expiry-2026-11-02",
+                             "duty-digest_daily-2026-11-02",
+                             "duty-digest_weekly-2026-W45", "duty-retention-2026-11-02"]
+    assert tick() == []  # a second scheduler (another node) enqueues nothing again
+    run_worker()
+    runs = {run.duty: run for run in db.session.scalars(select(JobRun))}
+    assert runs["consent_expiry"].status == "done" and runs["consent_expiry"].summary == {"expired": 1}
+    assert runs["retention"].status == "done"
+    assert runs["digest_weekly"].summary == {"mail_off": 1}  # no SMTP host: no mail, no failure
+    assert _expiry_events() == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "consent.expire")) == 1
+    # Redis forgets (or a job is enqueued twice): the row makes the second run do nothing
+    assert run_duty("consent_expiry", "2026-11-02") == {"skipped": 1}
+    _expired_consent(factory, clock)
+    assert tick() == []  # done today; tomorrow is the next period
+    clock.advance(days=1)
+    assert tick() == ["duty-consent_expiry-2026-11-03", "duty-retention-2026-11-03",
+                      "duty-audit_verify-2026-11-03", "duty-digest_daily-2026-11-03"]  # the weekly one waits for Monday
+    run_worker()
+    assert _expiry_events() == 2
+
+
+def test_nothing_is_due_before_its_time_in_oslo(app, clock):
+    clock.set(clock.now().replace(hour=23, minute=30))  # 00:30 on Tuesday 3 November in Oslo
+    # only the week's digest (due Monday 07:00, not run) is caught up; the daily ones wait
+    assert tick() == ["duty-digest_weekly-2026-W45"]
+    clock.set(clock.now().replace(hour=0, minute=5) + timedelta(days=1))  # 01:05 in Oslo
+    assert tick() == ["duty-consent_expiry-2026-11-03"]
+
+
+@pytest.fixture
+def flaky(monkeypatch):
+    """A registered duty that fails its first ``failures`` runs."""
+    calls = {"n": 0, "failures": 2}
+
+    def run(session, period):
+        calls["n"] += 1
+        if calls["n"] <= calls["failures"]:
+            raise ConnectionRefusedError("smtp.example.invalid refused kari@example.no")
+        return {"sent": 1}
+
+    monkeypatch.setitem(DUTIES, "flaky", Duty("flaky", "Flaky", run, hour=0))
+    return calls
+
+
+def test_a_failing_duty_is_retried_with_back_off_until_it_succeeds(app, clock, flaky, run_worker):
+    queue.enqueue_once("flaky", "2026-11-02")
+    run_worker()
+    run = db.session.scalar(select(JobRun).where(JobRun.duty == "flaky"))
+    assert flaky["n"] == 3
+    assert (run.status, run.attempts, run.summary) == ("done", 3, {"sent": 1})
+    assert run.last_error == "ConnectionRefusedError"  # the kind, never the message
+
+
+def test_a_duty_that_keeps_failing_is_shown_to_the_admin_and_can_run_again(
+        app, client, factory, login, clock, flaky, run_worker):
+    flaky["failures"] = 10
+    queue.enqueue_once("flaky", "2026-11-02")
+    run_worker()
+    assert flaky["n"] == 3  # the first run and two retries (CASEAPP_JOB_RETRY_SECONDS)
+    run = db.session.scalar(select(JobRun).where(JobRun.duty == "flaky"))
+    assert (run.status, run.attempts) == ("failed", 3)
+    assert client.get("/health").get_json()["scheduler"]["failing_duties"] == ["flaky"]
+
+    admin = factory.user(role="admin")
+    login(client, admin)
+    page = client.get("/admin/operations/").text
+    assert "ConnectionRefusedError" in page and "kari@example.no" not in page
+    assert "3 forsøk" in page and "Kjør på nytt" in page
+    flaky["failures"] = 0
+    response = client.submit("/admin/operations/flaky/2026-11-02/run", form_page="/admin/operations/")
+    assert response.status_code == 302
+    run_worker()
+    db.session.expire_all()
+    assert db.session.get(JobRun, run.id).status == "done"
+    assert client.get("/health").get_json()["scheduler"]["failing_duties"] == []
+
+
+def test_the_operations_page_shows_last_and_next_runs_in_norwegian_time(
+        app, client, factory, login, clock, run_worker):
+    tick()
+    run_worker()
+    admin = factory.user(role="admin")
+    login(client, admin)
+    page = client.get("/admin/operations/").text
+    row = page[page.index('data-duty="consent_expiry"'):]
+    row = row[:row.index("</tr>")]
+    assert "02.11.2026, 10:00" in row  # last run: 09:00 UTC is 10:00 in Oslo
+    assert "03.11.2026, 01:00" in row  # next run: 01:00 Oslo time tomorrow
+    assert "Fullført" in row and "expired: 0" in row
+
+
+def test_only_the_administrator_sees_the_operations_page(app, client, factory, login):
+    mentor = factory.user(role="youth_mentor")
+    login(client, mentor)
+    assert client.get("/admin/operations/").status_code == 403
+
+
+def test_without_redis_the_app_serves_and_says_the_scheduler_is_down(
+        app, client, factory, login, redis_server):
+    redis_server.stop()
+    health = client.get("/health")
+    assert health.status_code == 200
+    assert health.get_json()["scheduler"]["status"] == "down"
+    admin = factory.user(role="admin")
+    login(client, admin)
+    page = client.get("/admin/operations/").text
+    assert "Planleggeren er nede" in page
+    assert "Neste kjøring" in page  # the schedule is still shown (from the database)
+
+
+def test_redis_restarted_mid_job_the_duty_still_runs_once(
+        app, factory, clock, redis_server, run_worker, monkeypatch):
+    _expired_consent(factory, clock)
+    original = DUTIES["consent_expiry"]
+
+    def restart_then_run(session, period):
+        redis_server.restart()  # everything queued or recorded in Redis is gone
+        return original.run(session, period)
+
+    monkeypatch.setitem(DUTIES, "consent_expiry",
+                        Duty("consent_expiry", original.label, restart_then_run, hour=1))
+    queue.enqueue_once("consent_expiry", "2026-11-02")
+    run_worker()
+    monkeypatch.setitem(DUTIES, "consent_expiry", original)
+    tick()  # Redis forgot the dispatch: the next tick enqueues the day's duties again
+    run_worker()
+    assert _expiry_events() == 1
+    run = db.session.scalar(select(JobRun).where(JobRun.duty == "consent_expiry"))
+    assert (run.status, run.attempts) == ("done", 1)

@@ -1,0 +1,50 @@
+"""My meetings (/meg/meetings): the next meeting and the past sessions; a worker's note shows
+only as a summary the worker shared, never another person's."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from audit.models import AuditEvent
+from caseapp.cases.models import Case
+from caseapp.clock import now
+from caseapp.extensions import db
+
+
+def case_of(person) -> Case:
+    return db.session.scalar(select(Case).where(Case.participant_id == person.id))
+
+
+def test_next_meeting_and_only_shared_summaries(portal_client, factory, young, other_young):
+    case = case_of(young)
+    today = now()
+    factory.contact(case, note="Intern: bekymring for hjemmet", occurred_at=today - timedelta(days=20),
+                    kind="home_visit")
+    factory.contact(case, note="Vi snakket om sommerjobb", next_step="Skrive CV",
+                    summary_shared=True, occurred_at=today - timedelta(days=10))
+    deleted = factory.contact(case, note="Slettet notat", occurred_at=today - timedelta(days=5),
+                              summary_shared=True)
+    deleted.deleted_at = today
+    db.session.commit()
+    factory.contact(case, note="Internt igjen", occurred_at=today - timedelta(days=2),
+                    kind="phone_digital", next_date=(today + timedelta(days=7)).date(),
+                    next_place="Biblioteket, 2. etasje")
+    factory.contact(case_of(other_young), note="Fremmed sammendrag", summary_shared=True)
+    page = portal_client.get("/meg/meetings")
+    assert page.status_code == 200
+    text = page.text
+    assert "Biblioteket, 2. etasje" in text and case.worker.display_name in text
+    assert "Vi snakket om sommerjobb" in text and "Skrive CV" in text
+    assert "Hjemmebesøk" in text and "Telefon eller digitalt" in text
+    for hidden in ("bekymring", "Internt igjen", "Slettet notat", "Fremmed"):
+        assert hidden not in text
+    assert text.count("<h3>") == 3  # the deleted one is not listed
+    view = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "portal.view"))
+    assert view.categories == ["contact_notes"] and view.subject_id == young.id
+
+
+def test_no_next_meeting_says_whom_to_ask(portal_client, young):
+    page = portal_client.get("/meg/meetings")
+    assert "Ingen neste møte er avtalt ennå" in page.text
+    assert case_of(young).worker.display_name in page.text
