@@ -7,6 +7,7 @@ import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from caseapp.demo.generate import load_demo
 from caseapp.extensions import db
@@ -58,7 +59,7 @@ def test_public_pages_and_error_states(page):
     page.goto("/login")
     found += violations(page)
     page.click("button.primary")  # empty form: error summary and field errors
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     found += violations(page)
     page.goto("/finnes-ikke")
     found += violations(page)
@@ -123,7 +124,7 @@ def test_keyboard_only_login(page, demo, clock):
     page.keyboard.type(pyotp.TOTP(login["totp_secret"]).at(clock.now().replace(tzinfo=UTC)))
     page.keyboard.press("Enter")
     page.wait_for_url("**/")
-    assert page.locator("h2", has_text="Mine saker").is_visible()
+    expect(page.locator("h2", has_text="Mine saker")).to_be_visible()
 
 
 def tab_until(page, test_js: str, limit: int = 80) -> None:
@@ -176,7 +177,7 @@ def test_keyboard_only_session(page, factory, clock):
     tab_until(page, "e => e.type === 'submit' && e.form && e.form.id !== 'logout-form'")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/cases/{case.id}")
-    assert "Gikk gjennom timeplanen." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Gikk gjennom timeplanen.", use_inner_text=True)
 
 
 def test_the_checker_itself_finds_violations(page):
@@ -244,10 +245,10 @@ def test_empty_states_new_pages_and_dialogs(page, factory, clock):
     found += violations(page)
     page.goto("/participants/new")
     page.click("main button.primary")
-    assert page.locator(".ds-error-summary").is_visible()
+    expect(page.locator(".ds-error-summary")).to_be_visible()
     found += violations(page)
     page.clock.fast_forward("18:01")  # the warning, 2 minutes before the 20-minute logout
-    assert page.locator("#session-timeout").is_visible()
+    expect(page.locator("#session-timeout")).to_be_visible()
     found += violations(page)
     page.click("#session-timeout button.ds-button")
     page.click("header button[lang=en]")
@@ -333,16 +334,16 @@ def test_a_long_timeline_a_page_at_a_time(app, page, factory, mentor, school, cl
     log_in(page, mentor, clock)
     page.goto(f"/cases/{case.id}")
     found = violations(page)
-    assert page.locator("text=Økt nummer 7.").is_visible()
+    expect(page.locator("text=Økt nummer 7.")).to_be_visible()
     assert page.locator("text=Økt nummer 4.").count() == 0
     page.click("text=Vis tidligere samtaler")
     page.wait_for_url("**page=2#timeline")
-    assert page.locator("text=Økt nummer 4.").is_visible()
+    expect(page.locator("text=Økt nummer 4.")).to_be_visible()
     found += violations(page)
     page.click("text=Vis tidligere samtaler")
     page.wait_for_url("**page=3#timeline")
-    assert page.locator("text=Økt nummer 1.").is_visible()
-    assert page.locator("text=Saken startet").is_visible()
+    expect(page.locator("text=Økt nummer 1.")).to_be_visible()
+    expect(page.locator("text=Saken startet")).to_be_visible()
     found += violations(page)
     page.click("text=Vis nyere samtaler")
     page.wait_for_url("**page=2#timeline")

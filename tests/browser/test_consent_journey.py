@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 
@@ -24,18 +25,18 @@ def test_record_and_withdraw_consent_in_the_browser(page, factory, clock, role, 
     page.click("text=Registrer samtykke eller rettslig grunnlag")
     if guardian:
         page.click("button.primary")  # the young person alone is refused at 14
-        assert "samtykke fra foresatte kreves" in page.locator(".error-summary").inner_text()
+        expect(page.locator(".error-summary")).to_contain_text("samtykke fra foresatte kreves", use_inner_text=True)
         page.select_option("#given_by", "guardians")
         page.fill("#guardian1_name", guardian)
         page.fill("#guardian1_relation", "mor")
     page.check("input[value=identity]")
     page.click("button.primary")
     page.wait_for_url(f"**/consent/participant/{person.id}?case={case.id}")  # and back to the case
-    assert "Gyldig" in page.locator("tbody").inner_text()
+    expect(page.locator("tbody")).to_contain_text("Gyldig", use_inner_text=True)
     if guardian:
-        assert "blir myndig" in page.locator("tbody").inner_text()
+        expect(page.locator("tbody")).to_contain_text("blir myndig", use_inner_text=True)
     page.select_option("select[name=channel]", "sms")
     page.click("text=Trekk tilbake samtykke")
     page.wait_for_url(f"**/consent/participant/{person.id}")
-    assert "Trukket tilbake" in page.locator("tbody").inner_text()
-    assert "Samtykket er trukket tilbake" in page.locator(".alert").inner_text()
+    expect(page.locator("tbody")).to_contain_text("Trukket tilbake", use_inner_text=True)
+    expect(page.locator(".alert")).to_contain_text("Samtykket er trukket tilbake", use_inner_text=True)

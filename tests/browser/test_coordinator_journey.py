@@ -12,6 +12,7 @@ from pathlib import Path
 import pyotp
 from axe_playwright_python.sync_playwright import Axe
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.conftest import PASSWORD
@@ -65,14 +66,14 @@ def test_coordinator_drills_down_and_reassigns(page, factory, clock, browser, li
     page.get_by_role("link", name=f"Gi til en annen sak {str(stale.id)[:8]}").click()
     page.wait_for_url(f"**/cases/{stale.id}/reassign")
     page.click("button.primary")  # nothing chosen: clear errors, nothing saved
-    assert "Velg hvem som skal overta saken" in page.locator(".error-summary").inner_text()
+    expect(page.locator(".error-summary")).to_contain_text("Velg hvem som skal overta saken", use_inner_text=True)
     found += violations(page)
     page.select_option("#worker", str(colleague.id))
     page.select_option("#reason", "workload")
     page.fill("#note", "Hun foretrekker SMS.")
     page.click("button.primary")
     page.wait_for_url("**/caseload/")
-    assert f"Saken er gitt til {colleague.display_name}" in page.locator(".alert").inner_text()
+    expect(page.locator(".alert")).to_contain_text(f"Saken er gitt til {colleague.display_name}", use_inner_text=True)
     assert not found, "\n".join(found)
 
     # the receiving worker sees the case on the start page, marked as new
@@ -115,7 +116,7 @@ def test_coordinator_reads_the_statistics_and_downloads_nokkeltall(page, factory
     # each count within ±2 of the 7 cases (the cell-key method); the same 7 cases, one figure
     started_shown = figures["Startet i perioden"]
     assert abs(int(started_shown) - 7) <= 2 and figures["Fulgt i perioden"] == started_shown
-    assert "endret tilfeldig med høyst 2" in page.locator("p.hint").first.inner_text()
+    expect(page.locator("p.hint").first).to_contain_text("endret tilfeldig med høyst 2", use_inner_text=True)
     # The charts: SVG images named by their title (and described), with the figure's heading.
     charts = page.locator("figure.chart")
     assert charts.count() >= 1

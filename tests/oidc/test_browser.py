@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import _assets_built  # noqa: F401  (fixture)
@@ -72,7 +73,7 @@ def test_coordinator_with_and_without_mfa(new_page, coordinator, live_server):
     refused.goto("/login")
     refused.get_by_role("link", name="Logg inn med organisasjonens konto").click()
     provider_login(refused, "koord.nomfa")
-    assert "tofaktorautentisering" in refused.locator("#oidc-error").inner_text()
+    expect(refused.locator("#oidc-error")).to_contain_text("tofaktorautentisering", use_inner_text=True)
     refused.screenshot(path="/tmp/oidc-no-mfa.png", full_page=True)
     refused.goto("/")
     assert refused.url.startswith(f"{live_server}/login")

@@ -13,6 +13,7 @@ import subprocess
 from io import BytesIO
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -127,12 +128,12 @@ def test_done_when_a_demo_young_person_on_a_phone(demo_world, browser, live_serv
     checked(page, "2-plan")
     page.click("#portal-agree")
     page.wait_for_url("**/meg/plan*")
-    assert "Du sa at du er enig" in page.locator("#portal-answer").inner_text()
+    expect(page.locator("#portal-answer")).to_contain_text("Du sa at du er enig", use_inner_text=True)
     checked(page, "3-plan-agreed")
 
     # Sees the next meeting (the demo's: at the unit's office in a week).
     nav_to(page, "Mine møter")
-    assert f"Kontoret på {case.unit.name}" in page.locator("#portal-next-meeting").inner_text()
+    expect(page.locator("#portal-next-meeting")).to_contain_text(f"Kontoret på {case.unit.name}", use_inner_text=True)
     checked(page, "4-meetings")
 
     # Withdraws the waiver for Nav: from now on nothing may be shared with Nav on it.

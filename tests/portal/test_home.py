@@ -2,14 +2,14 @@
 signed in and what is theirs, the menu, and the audit event of every page they are shown."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
-from audit.models import AuditEvent
-from audit.models import PARTICIPANT_ACTOR
+from audit.models import PARTICIPANT_ACTOR, AuditEvent
 from caseapp.cases.models import Case
 from caseapp.extensions import db
-from tests.browser.test_accessibility import violations
 from tests.browser.conftest import no_sideways_scroll
+from tests.browser.test_accessibility import violations
 
 
 def events(action: str) -> list[AuditEvent]:
@@ -94,6 +94,6 @@ def test_a_young_person_signs_in_on_a_phone(portal_page, young):
     """Chromium at 360 px through the real provider: the home page, no axe violations."""
     page = portal_page("ung.kjent")
     assert page.locator("h1").inner_text() == "Hei, Ungina"
-    assert "Kristiansand kommune" in page.locator("#portal-organisation").inner_text()
+    expect(page.locator("#portal-organisation")).to_contain_text("Kristiansand kommune", use_inner_text=True)
     assert no_sideways_scroll(page)
     assert violations(page) == []

@@ -2,6 +2,7 @@
 and reach only their own case's thread."""
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from audit.models import AuditEvent
@@ -89,7 +90,7 @@ def test_a_message_from_the_phone_is_flagged_for_the_worker_until_opened(
     page.fill("#body", "Jeg er syk i morgen, kan vi flytte møtet?")
     page.click("main button.primary")
     page.wait_for_url("**/meg/meldinger#latest")
-    assert "Jeg er syk i morgen" in page.locator("#latest").inner_text()
+    expect(page.locator("#latest")).to_contain_text("Jeg er syk i morgen", use_inner_text=True)
     assert no_sideways_scroll(page) and violations(page) == []
 
     context = browser.new_context(base_url=live_server, locale="nb-NO", viewport=PHONE)
@@ -102,7 +103,7 @@ def test_a_message_from_the_phone_is_flagged_for_the_worker_until_opened(
         assert no_sideways_scroll(staff) and violations(staff) == []
         flag.click()
         staff.wait_for_url(f"**/cases/{case.id}/messages")
-        assert "Jeg er syk i morgen" in staff.locator(".messages").inner_text()
+        expect(staff.locator(".messages")).to_contain_text("Jeg er syk i morgen", use_inner_text=True)
         assert violations(staff) == []
         staff.fill("#body", "God bedring! Vi tar det på fredag.")
         staff.click("main button.primary")
@@ -113,5 +114,5 @@ def test_a_message_from_the_phone_is_flagged_for_the_worker_until_opened(
         context.close()
 
     page.goto("/meg/meldinger")
-    assert "God bedring! Vi tar det på fredag." in page.locator("#latest").inner_text()
+    expect(page.locator("#latest")).to_contain_text("God bedring! Vi tar det på fredag.", use_inner_text=True)
     assert violations(page) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from caseapp.cases.models import Case
@@ -23,17 +24,17 @@ def test_agree_to_the_plan_and_see_the_next_meeting(portal_page, factory, young)
                     next_date=(now() + timedelta(days=4)).date(), next_place="Skolebiblioteket")
     page = portal_page("ung.kjent")
     page.click("#portal-nav >> text=Min plan")
-    assert "Komme på skolen før åtte" in page.locator("#portal-goals").inner_text()
+    expect(page.locator("#portal-goals")).to_contain_text("Komme på skolen før åtte", use_inner_text=True)
     assert no_sideways_scroll(page) and violations(page) == []
     page.click("#portal-agree")
     page.wait_for_url("**/meg/plan*")
-    assert "Du sa at du er enig" in page.locator("#portal-answer").inner_text()
+    expect(page.locator("#portal-answer")).to_contain_text("Du sa at du er enig", use_inner_text=True)
     page.click("details.ds-details > summary")  # "not agree after all": the comment field
     page.locator("#comment").wait_for(state="visible")  # after the opening animation
     assert violations(page) == []
     db.session.expire_all()
     assert db.session.scalar(select(PlanAnswer)).agreed
     page.click("#portal-nav >> text=Mine møter")
-    assert "Skolebiblioteket" in page.locator("#portal-next-meeting").inner_text()
-    assert "Vi ble enige om en plan" in page.locator("#portal-sessions").inner_text()
+    expect(page.locator("#portal-next-meeting")).to_contain_text("Skolebiblioteket", use_inner_text=True)
+    expect(page.locator("#portal-sessions")).to_contain_text("Vi ble enige om en plan", use_inner_text=True)
     assert no_sideways_scroll(page) and violations(page) == []
