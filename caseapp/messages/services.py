@@ -174,8 +174,13 @@ def unread_counts_for_worker(session: Session, worker: User) -> dict[uuid.UUID, 
     return {case_id: count for case_id, count in rows}
 
 
-def unread_for_participant(session: Session, participant_id: uuid.UUID) -> int:
-    """The worker's messages to the young person not yet read (all their cases)."""
-    return session.scalar(select(func.count(Message.id)).where(
-        Message.participant_id == participant_id, Message.sender == Sender.WORKER.value,
-        Message.read_at.is_(None))) or 0
+def unread_for_participant(session: Session, participant_id: uuid.UUID,
+                           case_id: uuid.UUID | None = None) -> int:
+    """The worker's messages to the young person not yet read (all their cases, or only the
+    case ``case_id``: the thread their messages page shows and marks read). The same
+    ``read_at`` the worker's side uses: ``open_as_participant`` sets it."""
+    conditions = [Message.participant_id == participant_id, Message.sender == Sender.WORKER.value,
+                  Message.read_at.is_(None)]
+    if case_id is not None:
+        conditions.append(Message.case_id == case_id)
+    return session.scalar(select(func.count(Message.id)).where(*conditions)) or 0

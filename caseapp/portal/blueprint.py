@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
+from caseapp.extensions import db
+from caseapp.messages.services import unread_for_participant
 from caseapp.portal import me
 
 bp = Blueprint("portal", __name__, url_prefix="/meg")
@@ -32,8 +35,24 @@ def audit_page_view(response):
 def navigation() -> dict:
     """``portal_nav``: (url, label, current) of the menu entries whose page exists, only for a
     signed-in person's page (the sign-in and error pages have no menu)."""
-    if g.get("portal_me") is None:
+    person = g.get("portal_me")
+    if person is None:
         return {"portal_nav": []}
     views = current_app.view_functions
-    return {"portal_nav": [(url_for(endpoint), label, endpoint == request.endpoint)
+    return {"portal_nav": [(url_for(endpoint), _label(endpoint, label, person),
+                            endpoint == request.endpoint)
                            for endpoint, label in NAV if endpoint in views]}
+
+
+def _label(endpoint: str, label, person: me.Me) -> str:
+    """The entry's words; "Messages" says how many of the worker's messages in the thread the
+    messages page shows are unread ("Meldinger (2 uleste)": text, so a screen reader says it
+    too). Opening that page marks them read (``messages.services.open_as_participant``) before
+    its menu is drawn, so the count is gone there."""
+    if endpoint != "portal.messages":
+        return str(label)
+    unread = unread_for_participant(db.session, person.participant.id, person.thread_case.id)
+    if not unread:
+        return str(label)
+    return ngettext("%(label)s (%(num)d unread)", "%(label)s (%(num)d unread)", unread,
+                    label=label)

@@ -41,6 +41,12 @@ class Me:
         return first if first is not None and first.status != CaseStatus.CLOSED.value else None
 
     @property
+    def thread_case(self) -> Case:
+        """The case whose pages are shown: the current one, or once every case is closed the
+        latest one (to read)."""
+        return self.case or self.cases[0]
+
+    @property
     def case_ids(self) -> set[uuid.UUID]:
         return {c.id for c in self.cases}
 

@@ -17,7 +17,7 @@ from roles.guards import young_person
 @young_person
 def messages():
     person = me.current()
-    case = person.case or person.cases[0]
+    case = person.thread_case
     form = MessageForm()
     errors: list[str] = []
     if form.validate_on_submit():

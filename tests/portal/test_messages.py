@@ -116,3 +116,44 @@ def test_a_message_from_the_phone_is_flagged_for_the_worker_until_opened(
     page.goto("/meg/meldinger")
     expect(page.locator("#latest")).to_contain_text("God bedring! Vi tar det på fredag.", use_inner_text=True)
     assert violations(page) == []
+
+
+def _menu_entry(page_text: str) -> str:
+    """The words of the menu's link to the messages page."""
+    import re
+
+    return re.search(r'<nav aria-label="[^"]*" id="portal-nav">.*?<a href="/meg/meldinger"'
+                     r'[^>]*>([^<]*)</a>', page_text, re.S).group(1)
+
+
+def test_the_menu_counts_the_workers_unread_messages_until_the_page_is_opened(
+        portal_client, young, factory):
+    """The menu says in words how many of the worker's messages are unread (the same
+    ``read_at`` as the worker's flag on "Mine saker"); opening the messages page clears it, and
+    the young person's own messages never count."""
+    factory.consent(young)
+    case = _case(young)
+    assert _menu_entry(portal_client.get("/meg/").text) == "Meldinger"
+    services.send_from_worker(db.session, case.worker, case, "Hei! Husker du møtet?")
+    services.send_from_worker(db.session, case.worker, case, "Det er på fredag.")
+    services.send_from_participant(db.session, young, case, "Min egen melding")
+    db.session.commit()
+    assert _menu_entry(portal_client.get("/meg/").text) == "Meldinger (2 uleste)"
+    assert _menu_entry(portal_client.get("/meg/plan").text) == "Meldinger (2 uleste)"
+    opened = portal_client.get("/meg/meldinger")
+    assert _menu_entry(opened.text) == "Meldinger"  # read as the page opens
+    assert _menu_entry(portal_client.get("/meg/").text) == "Meldinger"
+    services.send_from_worker(db.session, case.worker, case, "En til")
+    db.session.commit()
+    assert _menu_entry(portal_client.get("/meg/").text) == "Meldinger (1 ulest)"
+
+
+def test_the_count_in_english(portal_client, young, factory):
+    factory.consent(young)
+    case = _case(young)
+    portal_client.post("/language", data={
+        "csrf_token": portal_client.csrf_token("/meg/meldinger"), "language": "en",
+        "next": "/meg/"})
+    services.send_from_worker(db.session, case.worker, case, "Hello")
+    db.session.commit()
+    assert _menu_entry(portal_client.get("/meg/").text) == "Messages (1 unread)"
