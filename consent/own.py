@@ -3,7 +3,8 @@
 Both go through ``consent.services.grant`` and ``withdraw``, so they have the same effect as
 when a worker records them (a withdrawal stops writes for that purpose at once; a new waiver
 to a named organisation lets a handover to it go through), with method or channel "digital",
-the young person as the giver and no worker as the recorder.
+the young person as the giver and no worker as the recorder: the audit event names the young
+person as actor (``PARTICIPANT_ACTOR``, as for every action on My pages).
 
 What the person may do alone follows the age rules (``consent.rules``, settings
 ``CASEAPP_CONSENT_*``):
@@ -84,7 +85,7 @@ def withdraw(session: Session, participant, record: ConsentRecord) -> ConsentRec
                                        "cannot be withdrawn here.")])
     if not may_withdraw_alone(participant, record):
         raise GuardianNeeded()
-    return services.withdraw(session, record, actor=None, channel=Channel.DIGITAL)
+    return services.withdraw(session, record, actor=participant, channel=Channel.DIGITAL)
 
 
 def notice_text(session: Session, language: str) -> NoticeText | None:
@@ -123,7 +124,7 @@ def grant_waiver(session: Session, participant, *, organisation, categories: lis
         raise services.ConsentError(problems)
     start = now()
     return services.grant(
-        session, participant_id=participant.id, purpose=Purpose.SHARE, actor=None,
+        session, participant_id=participant.id, purpose=Purpose.SHARE, actor=participant,
         organisation_id=organisation.id, valid_from=start,
         valid_until=_months_later(start, DURATIONS[duration]), given_by=GivenBy.SUBJECT,
         data_categories=sorted(categories), notice_text_id=notice.id, method=Method.DIGITAL)

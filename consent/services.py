@@ -154,7 +154,10 @@ def grant(session: Session, *, actor=None, renews: ConsentRecord | None = None,
     saved) when incomplete.
 
     Consent needs the right givers for the young person's age at ``valid_from``; consent given
-    by guardians alone ends when the young person comes of age (renewal needed)."""
+    by guardians alone ends when the young person comes of age (renewal needed).
+
+    ``actor``: the staff member who records it, or the young person (a ``Participant``) on My
+    pages: then the audit event names them and the record has no recorder."""
     from caseapp.participants.models import Participant
 
     basis, at = Basis(**fields), now()
@@ -225,7 +228,7 @@ def _new_record(basis: Basis, actor, at: datetime, age: int, born,
         valid_until, until_event = coming_of_age, "turns_adult"
     mature_alone = consent and basis.given_by == GivenBy.SUBJECT and (
         age < current_app.config["CASEAPP_CONSENT_ADULT_AGE"])
-    actor_id = getattr(actor, "id", None)
+    actor_id = _staff_id(actor)
     return ConsentRecord(
         participant_id=basis.participant_id, kind=PURPOSE_KIND[basis.purpose].value,
         purpose=basis.purpose.value, organisation_id=basis.organisation_id,
@@ -245,10 +248,18 @@ def _new_record(basis: Basis, actor, at: datetime, age: int, born,
         evidence_mimetype=mimetype)
 
 
+def _staff_id(actor) -> uuid.UUID | None:
+    """The staff member who recorded it, for the record's user columns; None for the young
+    person acting on My pages (``actor`` a ``Participant``: named in the audit event only)."""
+    if getattr(actor, "__tablename__", None) == "participants":
+        return None
+    return getattr(actor, "id", None)
+
+
 def _event(session: Session, record: ConsentRecord, kind: str, actor, channel: str | None = None,
            at: datetime | None = None) -> ConsentEvent:
     event = ConsentEvent(consent_id=record.id, participant_id=record.participant_id, kind=kind,
-                         at=at or now(), actor_id=getattr(actor, "id", None), channel=channel)
+                         at=at or now(), actor_id=_staff_id(actor), channel=channel)
     session.add(event)
     session.flush()
     return event

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from audit.models import AuditEvent
+from audit.models import PARTICIPANT_ACTOR, AuditEvent
 from caseapp.cases.models import Case
 from caseapp.extensions import db
 from caseapp.handovers.models import Handover
@@ -69,6 +69,8 @@ def test_own_waiver_lets_the_handover_to_that_organisation_go_through(
     grant_event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "consent.grant",
                                                              AuditEvent.object_id == str(record.id)))
     assert grant_event.details["method"] == "digital" and grant_event.actor_id is None
+    assert (grant_event.actor_roles, grant_event.subject_id) == (PARTICIPANT_ACTOR,
+                                                                 case.participant_id)
 
 
 def test_own_withdrawal_refuses_the_next_handover(factory, mentor, school, vgs, receiver, client,
@@ -78,6 +80,12 @@ def test_own_withdrawal_refuses_the_next_handover(factory, mentor, school, vgs, 
     own.withdraw(db.session, case.participant, waiver)
     db.session.commit()
     assert waiver.withdrawal_channel == "digital"
+    event = db.session.scalar(select(ConsentEvent).where(ConsentEvent.consent_id == waiver.id,
+                                                         ConsentEvent.kind == "withdrawn"))
+    assert event.actor_id is None  # no staff member
+    audited = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "consent.withdraw",
+                                                         AuditEvent.object_id == str(waiver.id)))
+    assert (audited.actor_roles, audited.actor_id) == (PARTICIPANT_ACTOR, None)
     login(client, mentor)
     response = handover(client, case, vgs, receiver)
     assert "har ikke samtykket til deling med Agder fylkeskommune" in response.text

@@ -11,9 +11,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from audit.models import AuditEvent
+from audit.models import PARTICIPANT_ACTOR, AuditEvent
 from caseapp.cases.models import Case
 from caseapp.extensions import db
+from caseapp.privacy.report import ACTIONS, GROUNDS, lines_for
 from consent.models import ConsentRecord
 from tests.handovers.conftest import receiver, vgs  # noqa: F401 (fixtures)
 from tests.portal.conftest import _young_person
@@ -49,6 +50,22 @@ def records(person) -> list[ConsentRecord]:
                                    .where(ConsentRecord.participant_id == person.id)))
 
 
+def assert_by_the_young_person(action: str, record: ConsentRecord, person) -> None:
+    """The audit event of what the person did on /meg names them as actor, as a page view
+    does: ``PARTICIPANT_ACTOR``, no staff id, the person as subject."""
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == action,
+                                                       AuditEvent.object_id == str(record.id)))
+    assert (event.actor_roles, event.actor_id, event.subject_id) == (
+        PARTICIPANT_ACTOR, None, person.id)
+    assert event.grounds == "consent_management"
+    what = str(ACTIONS[action])
+    # "Who has seen my data" (and the privacy officer's report) list others, not the person
+    assert [line for line in lines_for(db.session, person.id) if line.what == what] == []
+    (own_line,) = [line for line in lines_for(db.session, person.id, include_own=True)
+                   if line.what == what]
+    assert own_line.why == str(GROUNDS["own_data"])
+
+
 def test_every_consent_in_plain_words_and_the_page_view_is_audited(portal_client, young, factory,
                                                                    vgs):
     factory.consent(young)
@@ -74,6 +91,7 @@ def test_one_tap_withdrawal_refuses_the_workers_next_handover(portal_client, you
     db.session.expire_all()
     withdrawn = db.session.get(ConsentRecord, waiver.id)
     assert withdrawn.withdrawn_at is not None and withdrawn.withdrawal_channel == "digital"
+    assert_by_the_young_person("consent.withdraw", waiver, young)
     worker = make_client()
     refused = handover(worker, login, young, vgs, receiver)
     assert "har ikke samtykket til deling med Agder fylkeskommune" in refused.text
@@ -97,6 +115,8 @@ def test_an_adults_new_waiver_lets_the_handover_to_that_organisation_work(
     (waiver,) = [r for r in records(adult) if r.purpose == "share"]
     assert (waiver.organisation_id, waiver.given_by, waiver.method) == (
         vgs.organisation_id, "subject", "digital")
+    assert waiver.recorded_by_id is None
+    assert_by_the_young_person("consent.grant", waiver, adult)
     assert "Agder fylkeskommune får se opplysninger om deg" in client.get(URL).text
     worker = make_client()
     assert handover(worker, login, adult, vgs, receiver).status_code == 302
