@@ -4,6 +4,10 @@ young person whose case was opened with break-glass, and the one whose case was 
 Each gets what the pages show: a new plan version waiting for their agreement, sessions with
 and without a shared summary and a next meeting, a waiver for Nav they can withdraw, and an
 access history (their worker's and coordinator's openings, recorded as those openings are).
+``ung1`` also has a few messages with their worker (``MESSAGES``: synthetic words), sent and
+read through the services the message pages use, so sealed and audited like real ones: the
+worker's last one waits unread for ung1 (the count in their menu), ung1's last one for the
+worker (the flag on "Mine saker").
 
 Picked with their own random generator, after the rest, so the seed's data stays as it was."""
 from __future__ import annotations
@@ -15,12 +19,15 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import audit
 from caseapp.accounts.models import User
 from caseapp.breakglass.models import BreakGlassAccess
 from caseapp.cases.models import Case, CaseStatus
 from caseapp.cases.services import open_case
 from caseapp.contacts.models import Contact
 from caseapp.demo.histories import new_contact
+from caseapp.messages import services as messages
+from caseapp.portal.me import VIEW_ACTION
 from caseapp.plans.models import Plan, PlanVersion
 from caseapp.units.models import Organisation
 from consent.purposes import Purpose
@@ -30,6 +37,14 @@ from consent.services import grant, valid_basis
 ADULT_FROM = "al.lund"  # whose caseload the adult young person comes from
 SHARE_WITH = "Nav Kristiansand"
 NEXT_PLACE = "Kontoret på {unit}"
+# ung1's thread, oldest first: (who writes, whether they open the thread first, text). The last
+# two cross: each waits unread for the other side. Synthetic words, no real person's.
+MESSAGES = (
+    ("worker", False, "Hei! Den nye planen ligger klar til deg. Les den gjerne før vi møtes."),
+    ("participant", True, "Takk! Kan vi ha møtet etter kl. 14? Jeg er på jobb før det."),
+    ("worker", True, "Ja, det passer fint. Si fra her hvis noe i planen bør endres."),
+    ("participant", False, "Jeg har lest planen. Kan vi snakke mer om praksisplassen?"),
+)
 
 
 def add_portal_people(session: Session, seed: int, journeys: dict, today: date) -> list[uuid.UUID]:
@@ -47,6 +62,7 @@ def add_portal_people(session: Session, seed: int, journeys: dict, today: date) 
     cases = [rng.choice(adults), opened, handed]
     for case in cases:
         _prepare(session, rng, case, today)
+    _messages(session, cases[0])
     return [case.participant_id for case in cases]
 
 
@@ -101,3 +117,23 @@ def _waiver_for_nav(session: Session, case: Case, today: date) -> None:
           organisation_id=nav.id, given_by="subject" if alone else "subject_and_guardians",
           guardians=None if alone else guardians, method="in_person_witness",
           witness="Kollega Vitnesen", data_categories=["identity", "school", "work"])
+
+
+def _messages(session: Session, case: Case) -> None:
+    """``MESSAGES`` in ``case`` through the services the pages use, so sealed with the
+    person's key and audited like real ones: ``send_from_*`` (``message.send``), the worker
+    opening the thread (``open_as_worker``, ``message.view``) and the young person opening
+    their messages page (``open_as_participant`` and the page's ``portal.view``)."""
+    person = case.participant
+    for sender, opens_first, text in MESSAGES:
+        if sender == "participant":
+            if opens_first:
+                messages.open_as_participant(session, person, case)
+                audit.record(VIEW_ACTION, actor=person, object_type="case", object_id=case.id,
+                             categories=messages.CATEGORIES, grounds="own_data",
+                             details={"page": "portal.messages"})
+            messages.send_from_participant(session, person, case, text)
+        else:
+            if opens_first:
+                messages.open_as_worker(session, case.worker, case, "own_caseload")
+            messages.send_from_worker(session, case.worker, case, text, "own_caseload")

@@ -66,3 +66,35 @@ def _nav_id():
     from caseapp.units.models import Organisation
 
     return db.session.scalar(select(Organisation.id).where(Organisation.name == "Nav Kristiansand"))
+
+
+def test_ung1_has_messages_both_ways_sealed_and_audited(young_people, make_client, portal_login):
+    """ung1's thread (caseapp/demo/portal.py MESSAGES) went through the message services: the
+    texts are sealed in the database, each send is audited with its sender as actor, the
+    worker's last message waits for ung1 (their menu counts it) and ung1's last one is flagged
+    for the worker on "Mine saker"."""
+    from sqlalchemy import func, text
+
+    from audit.models import PARTICIPANT_ACTOR, AuditEvent
+    from caseapp.demo.portal import MESSAGES
+    from caseapp.messages import services
+    from caseapp.messages.models import Message
+
+    _provider, _lines, people = young_people
+    ung1 = people[0]
+    case = own_cases(db.session, ung1.id)[0]
+    thread = services.thread(db.session, case)
+    assert [(m.sender, m.body) for m in thread] == [(who, words) for who, _o, words in MESSAGES]
+    assert {m.sender for m in thread} == {"worker", "participant"}
+    for raw in db.session.execute(text("SELECT body FROM messages")).scalars():
+        assert b"planen" not in bytes(raw)
+    sends = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "message.send",
+                                                        AuditEvent.subject_id == ung1.id)).all()
+    assert sorted(e.actor_roles == PARTICIPANT_ACTOR for e in sends) == [False, False, True, True]
+    assert all(e.actor_id == case.worker_id for e in sends if e.actor_roles != PARTICIPANT_ACTOR)
+    assert services.unread_for_participant(db.session, ung1.id) == 1
+    assert services.unread_counts_for_worker(db.session, case.worker) == {case.id: 1}
+    assert db.session.scalar(select(func.count(Message.id))
+                             .where(Message.participant_id != ung1.id)) == 0
+    page = portal_login(make_client(), ung1).get("/meg/")
+    assert "Meldinger (1 ulest)" in page.text
