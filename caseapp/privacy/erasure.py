@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from contextvars import ContextVar
 from enum import StrEnum
+from functools import cache
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
@@ -122,8 +123,13 @@ def _shred(session: Session, actor, participant: Participant) -> list[str]:
 # --- restriction: a global filter on every user's queries ----------------------------------
 
 
+@cache
 def restricted_ids() -> Select:
-    """The ids of the persons restricted now: a restriction not lifted at or after it."""
+    """The ids of the persons restricted now: a restriction not lifted at or after it.
+
+    Built once (a statement is immutable; ``.where`` makes a new one): it is part of nearly
+    every query a request makes, and building the alias anew each time cost more than the
+    queries themselves."""
     lifted = aliased(ErasureDecision)
     later_lift = select(lifted.id).where(lifted.participant_id == ErasureDecision.participant_id,
                                          lifted.outcome == LIFT,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from caseapp.privacy import erasure
+from caseapp.privacy import erasure, restriction
 from audit.models import AuditEvent
 from caseapp.privacy.models import ErasureDecision
 from caseapp.extensions import db
@@ -48,6 +48,25 @@ def test_restriction_hides_the_person_except_through_break_glass(world, client, 
     assert "Ola Sperresen" in found.text
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "erasure.restrict")).one()
     assert event.subject_id == case.participant_id and REASON not in str(event.details)
+
+
+def test_the_filter_is_built_once_and_still_hides_a_restriction_made_after(
+        world, client, make_client, login):
+    """Every query of a request carries the restriction filter: its statement is built once per
+    process (building the alias anew for each query cost more than the queries), and being
+    built once freezes nothing: a restriction decided after it was built hides at once."""
+    assert erasure.restricted_ids() is erasure.restricted_ids()
+    case = world["case"]
+    worker = make_client()
+    login(worker, world["mentor"])
+    assert worker.get(f"/cases/{case.id}").status_code == 200  # the filter is in use
+    assert decide(client, login, world, "restrict").status_code == 302
+    assert worker.get(f"/cases/{case.id}").status_code == 404
+    assert "Sperresen" not in worker.get("/cases/").text
+    restriction.lift(db.session, world["officer"], db.session.get(Participant, case.participant_id),
+                     REASON)
+    db.session.commit()
+    assert worker.get(f"/cases/{case.id}").status_code == 200
 
 
 def confirm(client, world, typed):
