@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CATALOGUES := $(wildcard caseapp/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint install translations messages clean bench loadtest assets
+.PHONY: run test lint install translations messages clean bench loadtest assets demo-reset
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -43,6 +43,11 @@ run: install translations assets
 	$(BIN)/caseapp demo
 	@echo "Plain http on 127.0.0.1: Secure cookies are turned off for this local run only."
 	CASEAPP_SESSION_COOKIE_SECURE=false sh tools/oidc_provider/demo.sh $(BIN)/caseapp $(PORT) --with-worker
+
+# The demo is dated relative to the day it was loaded: this sets its files aside (instance/previous/)
+# so the next `make run` loads it afresh, dated today. Stop `make run` first.
+demo-reset: install
+	$(BIN)/caseapp demo-reset
 
 # SQLite always; PostgreSQL too when DATABASE_URL is given (make test DATABASE_URL=postgresql://…).
 # In parallel (pytest-xdist): TEST_WORKERS processes, one per core by default, each with its own

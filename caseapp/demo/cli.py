@@ -102,8 +102,24 @@ def bench_data_command(participants: int, seed: int, batch: int, cases_per_worke
                f"(~{rows / seconds:.0f} main rows/s); logins in {path}.")
 
 
+@click.command("demo-reset")
+def demo_reset_command() -> None:
+    """Set the demo's data aside so the next `caseapp init` and `caseapp demo` load it dated
+    today (stop the server first; keys stay, old files go to instance/previous/)."""
+    from caseapp import instance_path
+    from caseapp.clock import now
+    from caseapp.demo.reset import ResetRefused, set_aside
+
+    try:
+        folder = set_aside(instance_path(), now())
+    except ResetRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"The demo's data was moved to {folder}; `make run` loads it again, dated today.")
+
+
 def register(cli: click.Group) -> None:
     """Add this area's commands to the ``caseapp`` console script."""
     cli.add_command(demo_command)
+    cli.add_command(demo_reset_command)
     cli.add_command(demo_provider_command)
     cli.add_command(bench_data_command)
