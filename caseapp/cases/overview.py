@@ -17,6 +17,7 @@ from caseapp.handovers.models import Handover
 from caseapp.caseload.models import GoalDeadline
 from caseapp.messages.services import unread_counts_for_worker
 from caseapp.participants.lookup import find_by_name, name_candidates
+from caseapp.plans.answers import open_disagreements_for_worker
 from consent.purposes import Purpose
 from consent.models import ConsentRecord
 from consent.services import basis_conditions
@@ -33,6 +34,9 @@ class CaseRow:
     no_contact_lately: bool
     new_to_me: datetime | None = None  # handed or reassigned to this worker lately
     unread_messages: int = 0  # the young person's messages the worker has not opened
+    # when the young person said they disagree with the current plan, while the worker has not
+    # answered it yet (caseapp/plans/answers.py open_disagreements_for_worker has the rule)
+    plan_disagreed: datetime | None = None
 
 
 # A case handed or reassigned to the worker is marked as new for this many days.
@@ -77,6 +81,7 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
                                              among=[row[0].participant for row in found])}
         found = [row for row in found if row[0].participant_id in people]
     unread = unread_counts_for_worker(session, worker) if found else {}
+    disagreed = open_disagreements_for_worker(session, worker) if found else {}
     rows = []
     for case, last, next_date, received, overdue, basis in found:
         since = (today - last.date()).days if last else (today - case.started_on).days
@@ -86,7 +91,7 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
             overdue_goals=overdue or 0, basis_valid=bool(basis),
             days_since_contact=(today - last.date()).days if last else None,
             no_contact_lately=since > threshold_days, new_to_me=received,
-            unread_messages=unread.get(case.id, 0)))
+            unread_messages=unread.get(case.id, 0), plan_disagreed=disagreed.get(case.id)))
     return rows
 
 

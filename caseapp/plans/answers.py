@@ -4,15 +4,21 @@ and the channel; it replaces the worker's tick "agreed with the person" for that
 Like every other write about the person it needs a valid basis for follow-up."""
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from flask_babel import gettext as _
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, aliased
 
 import audit
-from caseapp.cases.models import CaseStatus
+from caseapp.accounts.models import User
+from caseapp.cases.models import Case, CaseStatus
 from caseapp.clock import now
 from caseapp.editing import require_follow_up
+from caseapp.messages.models import Message, Sender
 from caseapp.participants.models import Participant
-from caseapp.plans.models import Channel, PlanAnswer, PlanVersion
+from caseapp.plans.models import Channel, Plan, PlanAnswer, PlanVersion
 from caseapp.plans.services import PLAN_CATEGORIES, PlanError
 
 COMMENT_MAX = 1000
@@ -56,3 +62,34 @@ def disagree(session: Session, participant: Participant, plan_version: PlanVersi
         raise PlanError([_("The comment can be at most %(max)d characters.", max=COMMENT_MAX)])
     return _answer(session, participant, plan_version, agreed=False, comment=comment,
                    channel=channel)
+
+
+def open_disagreements_for_worker(session: Session, worker: User) -> dict[uuid.UUID, datetime]:
+    """Per case the worker is responsible for (open or closed): when the young person said they
+    do not agree with the plan, while that disagreement still waits for the worker ("Mine
+    saker" flags it, as it flags unread messages). One query over plain columns: the comment
+    stays sealed.
+
+    The rule, from what is stored (no separate "seen" mark exists):
+
+    - the disagreement is the latest answer (``PlanAnswer``, ``agreed`` false) to the plan's
+      current version (``PlanVersion.number == Plan.version``), as ``PlanVersion.agreed`` reads
+      it; a later "Jeg er enig" to the same version ends it;
+    - the worker has answered it when they saved a new version of the plan (the answered
+      version is then no longer current) or when a worker wrote a message in the case after
+      the answer (``Message.sent_at`` later than ``PlanAnswer.answered_at``): the thread is where
+      the worker tells the person what happens with their comment. Opening the plan alone does
+      not end it: the flag says something is still owed to the young person."""
+    later = aliased(PlanAnswer)
+    rows = session.execute(
+        select(Case.id, PlanAnswer.answered_at)
+        .join(Plan, Plan.case_id == Case.id)
+        .join(PlanVersion, (PlanVersion.plan_id == Plan.id) & (PlanVersion.number == Plan.version))
+        .join(PlanAnswer, PlanAnswer.plan_version_id == PlanVersion.id)
+        .where(Case.worker_id == worker.id, PlanAnswer.agreed.is_(False),
+               ~exists().where(later.plan_version_id == PlanAnswer.plan_version_id,
+                               later.answered_at > PlanAnswer.answered_at),
+               ~exists().where(Message.case_id == Case.id,
+                               Message.sender == Sender.WORKER.value,
+                               Message.sent_at > PlanAnswer.answered_at)))
+    return {case_id: answered_at for case_id, answered_at in rows}

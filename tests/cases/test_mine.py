@@ -125,3 +125,65 @@ def test_lists_open_only_the_names_they_show(app, factory, mentor, school, clock
         assert (person.given_name, person.family_name) == ("Ada", "Aas")
         assert {"national_id", "phone", "email", "address"} <= inspect(person).unloaded
         assert {"school_or_workplace", "grade_or_programme"} <= inspect(listed).unloaded
+
+
+def test_a_plan_disagreement_is_flagged_until_the_worker_answers(client, login, factory, mentor,
+                                                                 school, clock):
+    """The young person's "not agreed" to the current plan is flagged on "Mine saker" (a link
+    to the plan) until the worker answers: a message in the case after it, or a new plan
+    version. A later "Jeg er enig" ends it too; the comment itself never shows in the list."""
+    from caseapp.extensions import db
+    from caseapp.messages import services as messages
+    from caseapp.plans import answers
+    from caseapp.plans.services import save_plan
+
+    def flagged(name: str) -> bool:
+        return "Uenig i planen" in row_of(client.get("/cases/").text, name)
+
+    ada = factory.case(mentor, school, factory.participant("Ada", "Aas"))
+    bo = factory.case(mentor, school, factory.participant("Bo", "Berg"))
+    for case in (ada, bo):
+        factory.consent(case.participant)
+        factory.plan(case, agreed=False)
+    login(client, mentor)
+    assert not flagged("Ada Aas") and not flagged("Bo Berg")
+
+    # a message from the worker before the disagreement does not answer it
+    messages.send_from_worker(db.session, mentor, ada, "Har du lest planen?")
+    clock.advance(minutes=5)
+    for case in (ada, bo):
+        answers.disagree(db.session, case.participant, case_plan(case).current,
+                         "Hemmelig kommentar om praksis")
+    db.session.commit()
+    page = client.get("/cases/").text
+    assert flagged("Ada Aas") and flagged("Bo Berg")
+    assert f'href="/cases/{ada.id}/plan"' in row_of(page, "Ada Aas")
+    assert "Hemmelig kommentar" not in page
+
+    clock.advance(minutes=5)
+    messages.send_from_worker(db.session, mentor, ada, "Takk, vi ser på det sammen.")
+    plan = case_plan(bo)
+    save_plan(db.session, mentor, bo, plan.current.content, review_date=None, agreed=False,
+              version=plan.version)
+    db.session.commit()
+    assert not flagged("Ada Aas") and not flagged("Bo Berg")
+
+    clock.advance(minutes=5)  # disagrees with the new version, then agrees after all
+    answers.disagree(db.session, bo.participant, case_plan(bo).current, "Fortsatt uenig")
+    db.session.commit()
+    assert flagged("Bo Berg")
+    clock.advance(minutes=5)
+    answers.agree(db.session, bo.participant, case_plan(bo).current)
+    db.session.commit()
+    assert not flagged("Bo Berg")
+
+
+def case_plan(case):
+    from sqlalchemy import select
+
+    from caseapp.extensions import db
+    from caseapp.plans.models import Plan
+
+    plan = db.session.scalar(select(Plan).where(Plan.case_id == case.id))
+    db.session.refresh(plan)
+    return plan
