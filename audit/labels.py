@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "contact.view": _l("Looked at a session"),
     "demo.load": _l("Loaded the demo data"),
     "demo.provider_account": _l("Made a demo sign-in account at the test provider"),
+    "duty.run_again": _l("Queued a scheduled duty to run again"),
     "erasure.archive": _l("Decided a request for erasure: archive"),
     "erasure.crypto_shred": _l("Decided a request for erasure: erase"),
     "erasure.lift_letter": _l("Made the letter that a restriction is lifted"),

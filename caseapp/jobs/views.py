@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from caseapp.auth.forms import PostForm
 from caseapp.clock import oslo_now
 from caseapp.extensions import db
-from caseapp.jobs import queue
+from caseapp.jobs import queue, services
 from caseapp.jobs.duties import DUTIES
 from caseapp.jobs.models import JobRun
 from caseapp.jobs.runner import done_periods
@@ -46,9 +47,10 @@ def run_again(name: str, period: str):
         abort(404)
     if PostForm().validate_on_submit():
         try:
-            queue.run_again(name, period)
-        except queue.RedisError:
-            flash(_("The scheduler is down: the duty could not be queued."), "error")
+            services.run_again(db.session, current_user, name, period)
+        except services.SchedulerDown as down:
+            for message in down.messages:
+                flash(message, "error")
         else:
             flash(_("The duty is queued to run again."), "success")
     return redirect(url_for("operations.overview"))

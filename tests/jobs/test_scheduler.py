@@ -109,10 +109,56 @@ def test_a_duty_that_keeps_failing_is_shown_to_the_admin_and_can_run_again(
     flaky["failures"] = 0
     response = client.submit("/admin/operations/flaky/2026-11-02/run", form_page="/admin/operations/")
     assert response.status_code == 302
+    (event,) = _run_again_events()
+    assert (event.actor_id, event.object_type, event.object_id) == (admin.id, "duty", "flaky")
+    assert event.details == {"period": "2026-11-02"} and event.subject_id is None
     run_worker()
     db.session.expire_all()
     assert db.session.get(JobRun, run.id).status == "done"
     assert client.get("/health").get_json()["scheduler"]["failing_duties"] == []
+
+
+def _run_again_events() -> list[AuditEvent]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(AuditEvent)
+                                   .where(AuditEvent.action == "duty.run_again")))
+
+
+def test_run_again_is_not_queued_when_its_audit_event_cannot_be_written(
+        app, client, factory, login, flaky, monkeypatch):
+    admin = factory.user(role="admin")
+    login(client, admin)
+    client.get("/admin/operations/")
+
+    def broken(session, event):
+        if event.action == "duty.run_again":
+            raise RuntimeError("the audit log cannot be written")
+        return append(session, event)
+
+    from audit import chain
+
+    append = chain.append
+    monkeypatch.setattr(chain, "append", broken)
+    response = client.submit("/admin/operations/flaky/2026-11-02/run",
+                             form_page="/admin/operations/")
+    assert response.status_code == 500
+    monkeypatch.setattr(chain, "append", append)
+    assert queue.job_queue().count == 0 and _run_again_events() == []
+    assert not queue.connection().exists(queue.DISPATCHED.format(name="flaky",
+                                                                 period="2026-11-02"))
+
+
+def test_run_again_with_redis_down_is_refused_and_leaves_no_event(
+        app, client, factory, login, flaky, redis_server):
+    admin = factory.user(role="admin")
+    login(client, admin)
+    client.get("/admin/operations/")
+    redis_server.stop()
+    response = client.submit("/admin/operations/flaky/2026-11-02/run",
+                             form_page="/admin/operations/")
+    assert response.status_code == 302
+    assert "Planleggeren er nede" in client.get("/admin/operations/").text
+    assert _run_again_events() == []  # nothing was queued, so nothing to record
 
 
 def test_the_operations_page_shows_last_and_next_runs_in_norwegian_time(
