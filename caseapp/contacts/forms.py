@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
-                     SelectField, StringField, TextAreaField)
+                     SelectField, StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from caseapp.admin.forms import MultiCheckboxField
@@ -43,6 +43,9 @@ class ContactForm(FlaskForm):
     next_step = StringField(_l("Next step"), validators=[Optional(), Length(
         max=500, message=_l("The next step can be at most %(max)d characters."))])
     next_date = DateField(_l("Next session"), validators=[Optional(), within_years(2)])
+    next_time = TimeField(_l("Time of the next session"), format="%H:%M",
+                          validators=[Optional()],
+                          description=_l("Optional. The young person sees the time with the date."))
     next_place = StringField(_l("Place of the next session"), validators=[Optional(), Length(
         max=200, message=_l("The place can be at most %(max)d characters."))],
         description=_l("The young person sees the date and place on their own page."))
@@ -72,3 +75,8 @@ class ContactForm(FlaskForm):
     def validate_next_date(self, field) -> None:
         if field.data and self.occurred_at.data and field.data < self.occurred_at.data.date():
             raise ValidationError(_l("The next session cannot be before this one."))
+
+    def validate_next_time(self, field) -> None:
+        if field.data is not None and self.next_date.data is None:
+            raise ValidationError(_l("Enter the date of the next session too, or leave the time "
+                                     "empty."))

@@ -7,7 +7,7 @@ visible in the history.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
@@ -89,6 +89,10 @@ class _ContactFields:
     present: Mapped[str] = mapped_column(String(200), default="")  # codes, comma-separated
     topics: Mapped[str] = mapped_column(String(500), default="")  # codes, comma-separated
     next_date: Mapped[date | None]
+    # the time of day of the next session, if the worker set one: Norwegian wall-clock time
+    # (Europe/Oslo) on ``next_date``, like the date itself a local calendar value and not a
+    # naive-UTC timestamp, so a meeting at 14:00 stays at 14:00 across a summer-time change
+    next_time: Mapped[time | None]
     goal_keys: Mapped[str] = mapped_column(String(400), default="")  # plan goals worked on
     # The note and next step are internal unless the worker shares them with the young person
     # as the session's summary (shown on their own page, /meg/meetings).

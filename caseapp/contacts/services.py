@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -38,6 +38,7 @@ class ContactData:
     note: str | None = None
     next_step: str | None = None
     next_date: date | None = None
+    next_time: time | None = None  # Europe/Oslo wall-clock time on next_date
     next_place: str | None = None  # where the next session is (shown to the young person)
     goals: list[str] = field(default_factory=list)  # keys of plan goals
     summary_shared: bool = False  # note and next step shown to the young person
@@ -78,7 +79,8 @@ def _snapshot(session: Session, contact: Contact, action: RevisionAction, actor:
         saved_by_id=actor.id, saved_at=now(), occurred_at=contact.occurred_at,
         duration_minutes=contact.duration_minutes, kind=contact.kind, present=contact.present,
         topics=contact.topics, note=contact.note, next_step=contact.next_step,
-        next_date=contact.next_date, next_place=contact.next_place, goal_keys=contact.goal_keys,
+        next_date=contact.next_date, next_time=contact.next_time, next_place=contact.next_place,
+        goal_keys=contact.goal_keys,
         special_categories=contact.special_categories, summary_shared=contact.summary_shared))
 
 

@@ -28,7 +28,7 @@ def _data(form: ContactForm) -> services.ContactData:
         occurred_at=from_local(form.occurred_at.data), duration_minutes=form.duration_minutes.data,
         kind=form.kind.data, present=form.present.data or [], topics=form.topics.data or [],
         note=form.note.data, next_step=form.next_step.data, next_date=form.next_date.data,
-        next_place=form.next_place.data,
+        next_time=form.next_time.data, next_place=form.next_place.data,
         goals=form.goals.data or [], summary_shared=form.summary_shared.data)
 
 
@@ -80,7 +80,7 @@ def edit(contact_id: uuid.UUID):
             occurred_at=to_local(contact.occurred_at), duration_minutes=contact.duration_minutes,
             kind=contact.kind, present=contact.present_codes, topics=contact.topic_codes,
             note=contact.note, next_step=contact.next_step, next_date=contact.next_date,
-            next_place=contact.next_place,
+            next_time=contact.next_time, next_place=contact.next_place,
             version=str(contact.version), goals=contact.goal_codes,
             summary_shared=contact.summary_shared)
         services.show_contact(db.session, current_user, contact, decision.grounds)

@@ -73,7 +73,7 @@ def _prepare(session: Session, rng: random.Random, case: Case, today: date) -> N
         "duration_minutes": 45, "kind": "individual", "present": "participant",
         "topics": "school,leisure", "note": "Gikk gjennom den nye planen sammen.",
         "next_step": "Lese planen og si fra om du er enig", "summary_shared": True,
-        "next_date": today + timedelta(days=7),
+        "next_date": today + timedelta(days=7), "next_time": time(14, 30),
         "next_place": NEXT_PLACE.format(unit=case.unit.name)}))
     _plan_waiting_for_agreement(session, case, today)
     _waiver_for_nav(session, case, today)

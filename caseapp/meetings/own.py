@@ -1,5 +1,5 @@
 """What the young person sees of their sessions on their own page (/meg/meetings): the next
-meeting (date, place, with whom) and the past sessions by date and type. A session's note and
+meeting (date, the time when one is set, place, with whom) and the past sessions by date and type. A session's note and
 next step are the worker's internal notes; the young person sees them only as the summary the
 worker shared (``Contact.summary_shared``): the page gets plain values, never a session with
 an unshared note."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from caseapp.contacts.models import Contact
 @dataclass(frozen=True)
 class NextMeeting:
     day: date
+    time: time | None  # Europe/Oslo wall-clock time, when the worker set one
     place: str | None
     worker: str  # the name of the worker who follows the person up
 
@@ -45,7 +46,8 @@ def next_meeting(session: Session, case: Case | None, today: date) -> NextMeetin
         .order_by(Contact.occurred_at.desc(), Contact.created_at.desc()).limit(1))
     if latest is None or latest.next_date is None or latest.next_date < today:
         return None
-    return NextMeeting(latest.next_date, latest.next_place, case.worker.display_name)
+    return NextMeeting(latest.next_date, latest.next_time, latest.next_place,
+                       case.worker.display_name)
 
 
 def past_sessions(session: Session, cases: list[Case]) -> list[PastSession]:

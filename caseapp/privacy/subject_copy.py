@@ -167,6 +167,7 @@ def _sessions(session: Session, person_id: uuid.UUID, names: _Names) -> Section:
             (_("Minutes"), contact.duration_minutes),
             (_("What your worker wrote"), contact.note), (_("Next step"), contact.next_step),
             (_("Next meeting"), day(contact.next_date)),
+            (_("Time"), contact.next_time.strftime("%H:%M") if contact.next_time else None),
             (_("Where"), contact.next_place),
             (_("Shared with you as a summary"), _("Yes") if contact.summary_shared else None),
             (_("Written by"), names.user(contact.created_by_id)),

@@ -222,3 +222,24 @@ def test_the_place_of_the_next_session_is_kept_encrypted(client, login, mentor, 
         stored = db.session.execute(text(f"SELECT next_place FROM {table}")).scalar()
         assert b"Helses" not in bytes(stored)
     assert "Helsesøsters kontor" in client.get(f"/cases/{case.id}").text
+
+
+def test_the_time_of_the_next_session_is_kept_with_its_date(client, login, mentor, case):
+    """An optional time (Europe/Oslo wall-clock) on the next session's date: saved with the
+    session and its revision, shown on the case page, the calendar form's default; a time
+    without a date is refused with a message and nothing saved."""
+    from datetime import time
+
+    login(client, mentor)
+    refused = client.submit(f"/cases/{case.id}/contacts/new",
+                            quick(next_date="", next_time="14:30"))
+    assert refused.status_code == 200 and "Skriv inn datoen for neste samtale også" in refused.text
+    assert db.session.scalar(select(Contact)) is None
+    client.submit(f"/cases/{case.id}/contacts/new", quick(next_time="14:30"))
+    contact = db.session.scalar(select(Contact))
+    assert contact.next_time == time(14, 30) and contact.revisions[0].next_time == time(14, 30)
+    page = client.get(f"/cases/{case.id}").text
+    assert "9. november 2026 kl. 14:30" in page
+    assert 'name="time" value="14:30"' in page
+    edit = client.get(f"/contacts/{contact.id}/edit").text
+    assert 'name="next_time"' in edit and 'value="14:30"' in edit

@@ -48,3 +48,26 @@ def test_no_next_meeting_says_whom_to_ask(portal_client, young):
     page = portal_client.get("/meg/meetings")
     assert "Ingen neste møte er avtalt ennå" in page.text
     assert case_of(young).worker.display_name in page.text
+
+
+def test_the_next_meeting_shows_its_time_when_one_is_set(portal_client, factory, young):
+    """The time the worker set, Norwegian wall-clock time, after the date; without one only the
+    date (no invented time)."""
+    from datetime import time
+
+    from babel.dates import format_date
+
+    case = case_of(young)
+    day = (now() + timedelta(days=7)).date()  # the portal's clock is the real time
+    contact = factory.contact(case, occurred_at=now() - timedelta(days=1), next_date=day)
+    when = '<dd id="portal-next-meeting-when">'
+    page = portal_client.get("/meg/meetings").text
+    assert f"{when}{format_date(day, 'full', locale='nb')}</dd>" in page
+    contact.next_time = time(14, 30)
+    db.session.commit()
+    page = portal_client.get("/meg/meetings").text
+    assert f"{when}{format_date(day, 'full', locale='nb')} kl. 14:30</dd>" in page
+    portal_client.post("/language", data={"csrf_token": portal_client.csrf_token("/meg/meldinger"),
+                                          "language": "en", "next": "/meg/"})
+    page = portal_client.get("/meg/meetings").text
+    assert f"{when}{format_date(day, 'full', locale='en')} at 14:30</dd>" in page
