@@ -50,10 +50,10 @@ def init_command() -> None:
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         from caseapp.extensions import db
-        from consent.notice_texts import ensure_default_texts
+        from consent.notice_texts import VERSION, ensure_default_texts
 
         if ensure_default_texts(db.session):
-            click.echo("Stored the default consent information texts (version 2026-1).")
+            click.echo(f"Stored the default consent information texts (version {VERSION}).")
         db.session.commit()
         if created:  # key operations belong in the audit log (names only, never key material)
             import audit

@@ -57,7 +57,7 @@ def disagree(session: Session, participant: Participant, plan_version: PlanVersi
     """The person does not agree; ``comment`` (what they want changed) goes to the worker."""
     comment = (comment or "").strip()
     if not comment:
-        raise PlanError([_("Write what you want changed, so your worker knows.")])
+        raise PlanError([_("Write what you want changed, so your contact person knows.")])
     if len(comment) > COMMENT_MAX:
         raise PlanError([_("The comment can be at most %(max)d characters.", max=COMMENT_MAX)])
     return _answer(session, participant, plan_version, agreed=False, comment=comment,

@@ -212,7 +212,7 @@ def test_expiry_job_records_each_expiry_once(factory, clock):
 
 
 def test_recorded_consent_points_at_the_notice_text_version_shown(factory, client, login, clock):
-    from consent.notice_texts import ensure_default_texts
+    from consent.notice_texts import VERSION, ensure_default_texts
     from consent.services import add_notice_text
 
     ensure_default_texts(db.session)
@@ -224,7 +224,7 @@ def test_recorded_consent_points_at_the_notice_text_version_shown(factory, clien
     login(client, leader)
     client.submit(f"/consent/participant/{adult.id}/new", _form())
     [first] = _records(adult.id)
-    assert first.notice_text.version == "2026-1" and len(first.notice_text.sha256) == 64
+    assert first.notice_text.version == VERSION and len(first.notice_text.sha256) == 64
     clock.advance(minutes=5)
     add_notice_text(db.session, purpose="follow_up", language="nb", version="2027-1",
                     title="Ny tekst", body="Ny versjon av teksten.")
@@ -232,7 +232,7 @@ def test_recorded_consent_points_at_the_notice_text_version_shown(factory, clien
     clock.advance(minutes=5)
     client.submit(f"/consent/participant/{adult.id}/new", _form())
     records = sorted(_records(adult.id), key=lambda r: r.created_at)
-    assert records[0].notice_text.version == "2026-1"  # old records keep the old text
+    assert records[0].notice_text.version == VERSION  # old records keep the old text
     assert records[-1].notice_text.version == "2027-1"
 
 

@@ -55,7 +55,8 @@ def test_not_agreeing_needs_a_comment_that_reaches_the_worker(portal_client, you
     answer = {"version": str(plan.current.id), "disagree": "1"}
     response = portal_client.submit("/meg/plan/answer", {**answer, "comment": " "},
                                      form_page="/meg/plan")
-    assert response.status_code == 409 and "Skriv hva du vil ha endret" in response.text
+    assert response.status_code == 409
+    assert "Skriv hva du vil ha endret, så kontaktpersonen din får vite det." in response.text
     assert answers() == 0
     response = portal_client.submit("/meg/plan/answer", {**answer, "comment": "Senere start"},
                                     form_page="/meg/plan")
