@@ -395,6 +395,15 @@ def mentor(factory, school):
     return factory.user("youth_mentor", [school])
 
 
+@pytest.fixture
+def case(factory, mentor, school):
+    """The mentor's case, with a valid basis for follow-up (areas whose case differs define
+    their own ``case``, which takes precedence)."""
+    case = factory.case(mentor, school)
+    factory.consent(case.participant)
+    return case
+
+
 def totp_now(user, clock) -> str:
     return pyotp.TOTP(user.totp_secret).at(clock.now().replace(tzinfo=UTC))
 

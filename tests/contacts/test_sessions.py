@@ -12,13 +12,6 @@ from caseapp.extensions import db
 from consent.services import withdraw
 
 
-@pytest.fixture
-def case(factory, mentor, school):
-    case = factory.case(mentor, school)
-    factory.consent(case.participant)
-    return case
-
-
 def quick(**changes):
     """What a worker fills in on a phone: the defaults plus a note."""
     data = {"occurred_at": "2026-11-02T10:00", "duration_minutes": "30", "kind": "individual",

@@ -4,14 +4,6 @@ import pytest
 
 
 @pytest.fixture
-def case(factory, mentor, school):
-    """The mentor's case, with a valid basis for follow-up."""
-    case = factory.case(mentor, school)
-    factory.consent(case.participant)
-    return case
-
-
-@pytest.fixture
 def foreign_case(factory, school):
     """Another young person's case, followed by another mentor."""
     other = factory.user("youth_mentor", [school])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from audit.models import AuditEvent
@@ -13,13 +12,6 @@ from caseapp.cases.models import Case
 from caseapp.extensions import db
 from caseapp.outcomes.models import Outcome
 from caseapp.reports import statistics
-
-
-@pytest.fixture
-def case(factory, mentor, school):
-    case = factory.case(mentor, school)
-    factory.consent(case.participant)
-    return case
 
 
 def outcome_form(**changes):

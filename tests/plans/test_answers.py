@@ -13,13 +13,6 @@ from caseapp.plans.services import PlanError
 from tests.conftest import START
 
 
-@pytest.fixture
-def case(factory, mentor, school):
-    case = factory.case(mentor, school)
-    factory.consent(case.participant)
-    return case
-
-
 def _events(action: str) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
 

@@ -13,13 +13,6 @@ from caseapp.extensions import db
 from caseapp.plans.models import PlanVersion
 
 
-@pytest.fixture
-def case(factory, mentor, school):
-    case = factory.case(mentor, school)
-    factory.consent(case.participant)
-    return case
-
-
 def first_plan(**changes):
     data = {"version": "0",
             "goals-0-key": "", "goals-0-text": "Møte på skolen hver dag",

@@ -15,13 +15,6 @@ from caseapp.transitions.models import Placement, Transition
 
 
 @pytest.fixture
-def case(factory, mentor, school):
-    case = factory.case(mentor, school)
-    factory.consent(case.participant)
-    return case
-
-
-@pytest.fixture
 def leader_case(factory, school):
     leader = factory.user("work_leader", [factory.unit("Lund omsorgssenter", kind="care_home")])
     case = factory.case(leader, leader.units[0])

@@ -3,18 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
 from sqlalchemy import select, text
 
 from caseapp.extensions import db
 from caseapp.transitions.models import Placement
-
-
-@pytest.fixture
-def case(factory, mentor, school):
-    case = factory.case(mentor, school)
-    factory.consent(case.participant)
-    return case
 
 
 def test_a_school_transition_shows_on_the_timeline(client, login, mentor, case):
