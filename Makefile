@@ -32,11 +32,17 @@ node_modules/.ci-stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(VENDOR)/.built: node_modules/.ci-stamp tools/build_assets.sh $(VENV)/.installed
-	PYFTSUBSET=$(BIN)/pyftsubset sh tools/build_assets.sh
+$(VENDOR)/.built: node_modules/.ci-stamp tools/build_assets.sh tools/trim_css.py $(VENV)/.installed
+	PYFTSUBSET=$(BIN)/pyftsubset PYTHON=$(BIN)/python sh tools/build_assets.sh
 	touch $@
 
-assets: $(VENDOR)/.built
+# Designsystemet's CSS keeps the components the sources write (tools/trim_css.py): trimmed
+# again whenever a template, module or app.js changes.
+CLASS_SOURCES := $(shell find templates caseapp roles consent audit -path '*/vendor' -prune -o \( -name '*.html' -o -name '*.py' -o -name 'app.js' \) -print)
+$(VENDOR)/designsystemet.css: $(VENDOR)/.built $(CLASS_SOURCES)
+	$(BIN)/python tools/trim_css.py node_modules/@digdir/designsystemet-css/dist/src/index.css $@
+
+assets: $(VENDOR)/.built $(VENDOR)/designsystemet.css
 
 run: install translations assets
 	$(BIN)/caseapp init

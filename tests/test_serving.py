@@ -127,3 +127,56 @@ def test_a_new_worker_compiles_every_template_before_its_first_request(app):
             env.get_template(name)
     finally:
         env.compile = original
+
+
+def _trim_css():
+    import importlib.util
+
+    from caseapp import PROJECT_DIR
+
+    spec = importlib.util.spec_from_file_location("trim_css", PROJECT_DIR / "tools" / "trim_css.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_designsystemet_css_is_the_package_trimmed_to_the_components_the_sources_write(app, client):
+    """The page links one Designsystemet stylesheet: the package's index.css without the
+    components no template writes (tools/trim_css.py), made from today's sources — a template
+    that starts using another component gets its CSS at the next `make assets`."""
+    from caseapp import PROJECT_DIR
+
+    trim_css = _trim_css()
+    index = PROJECT_DIR / "node_modules/@digdir/designsystemet-css/dist/src/index.css"
+    served = Path(app.static_folder) / "vendor" / "designsystemet.css"
+    expected = trim_css.trim(index.read_text(), trim_css.used_classes())
+    assert served.read_text() == expected, "stale: run `make assets`"
+    assert len(gzip.compress(expected.encode())) < 10_000 < len(gzip.compress(index.read_bytes()))
+    assert ".ds-button" in expected and ".ds-tabs" not in expected  # used kept, unused gone
+    assert expected.startswith("@layer ds.theme, ds.base, ds.components;")  # the layer order
+    html = client.get("/login").text
+    links = re.findall(r'<link rel="stylesheet" href="/static/vendor/(designsystemet[^"?]*)', html)
+    assert links == ["designsystemet-theme.css", "designsystemet.css"]
+
+
+@pytest.mark.parametrize(("selector", "kept"), [
+    (".ds-button", True), (".ds-tabs", False), (".ds-button .ds-tabs", False),
+    (".ds-button:not(.ds-tabs)", True),            # a class that must be absent is no need
+    (":is(.ds-tabs, .ds-button) > span", True),    # one item of :is/:where/:has is enough
+    (":where(.ds-tabs, .ds-chip)", False),
+    (".ds-field:has(.ds-tabs)", False), (".ds-field:has(.ds-tabs, .ds-input)", True),
+    ('[class*=".ds-tabs"]', True), ("[data-color] a", True), (":root", True),
+])
+def test_the_trimmer_drops_only_selectors_that_need_an_unwritten_class(selector, kept):
+    used = {"ds-button", "ds-field", "ds-input"}
+    assert _trim_css().can_match(selector, used) is kept
+
+
+def test_the_trimmer_keeps_layers_order_and_at_rules():
+    trim_css = _trim_css()
+    css = ("@layer a, b;@layer a{.ds-tabs{color:red}.ds-button,.ds-tabs{color:blue}}"
+           "@layer b{@media (min-width:1px){.ds-tabs{color:red}}@keyframes k{to{opacity:0}}"
+           '.ds-button:before{content:"{"}}')
+    assert trim_css.trim(css, {"ds-button"}) == (
+        "@layer a, b;@layer a{.ds-button{color:blue}}"
+        '@layer b{@keyframes k{to{opacity:0}}.ds-button:before{content:"{"}}')

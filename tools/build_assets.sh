@@ -7,7 +7,10 @@ src=node_modules
 out=caseapp/static/vendor
 rm -rf "$out"
 mkdir -p "$out/fonts"
-cp "$src/@digdir/designsystemet-css/dist/src/index.css" "$out/designsystemet.css"
+# Designsystemet's CSS with only the components the app writes (tools/trim_css.py: index.css
+# minus the selectors naming a ds- class no template, module or script contains; layers and
+# order kept): 8 kB gzip instead of 21 kB on the render-blocking path of every first visit.
+"${PYTHON:-.venv/bin/python}" tools/trim_css.py "$src/@digdir/designsystemet-css/dist/src/index.css" "$out/designsystemet.css"
 cp "$src/@digdir/designsystemet-theme/src/themes/designsystemet.css" "$out/designsystemet-theme.css"
 cp "$src/@digdir/designsystemet-web/dist/umd/index.js" "$out/designsystemet-web.js"
 # Inter, the weights the theme uses, subset by fontTools (pyftsubset, installed with
