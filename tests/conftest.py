@@ -167,7 +167,10 @@ def app_config(migrated, clock, keystore_url) -> dict:
     return {"SQLALCHEMY_DATABASE_URI": migrated, "TESTING": True, "CASEAPP_CLOCK": clock,
             "RATELIMIT_ENABLED": False, "CASEAPP_KEYSTORE_URL": keystore_url, **FAST_ARGON2,
             # No test touches the machine's Redis: tests/jobs start their own server.
-            "CASEAPP_REDIS_URL": "redis://127.0.0.1:9/0", "RATELIMIT_STORAGE_URI": "memory://"}
+            "CASEAPP_REDIS_URL": "redis://127.0.0.1:9/0", "RATELIMIT_STORAGE_URI": "memory://",
+            # SQLite has one writer; on a 2-core CI machine at load 10 a request waited past the
+            # default 15 s for it (503). The tests assert what is stored, not how fast: wait longer.
+            "CASEAPP_SQLITE_BUSY_TIMEOUT_MS": 120_000}
 
 
 @pytest.fixture
