@@ -102,7 +102,10 @@ def calibration_ms() -> float:
 
 def measure(page, traffic: Traffic, url: str) -> dict:
     traffic.reset()
-    page.goto(url, wait_until="load")
+    response = page.goto(url, wait_until="load")
+    if response is None or response.status != 200:  # an error page is no measurement
+        raise SystemExit(f"{url} answered {response.status if response else 'nothing'}: "
+                         "is the instance's database upgraded (caseapp init)?")
     page.wait_for_timeout(500)  # late requests (fonts) are counted too
     origin = page.url.split("/cases")[0]
     return {"requests": len(traffic.network), "kb": round(traffic.bytes / 1000, 1),
