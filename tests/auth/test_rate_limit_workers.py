@@ -43,7 +43,7 @@ def serve(env, log):
         try:
             if requests.get(f"{base}/health", timeout=5).status_code < 500:
                 return server, base
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or its workers still warming up
             pass
         assert server.poll() is None, "the server did not start"
         time.sleep(0.3)
