@@ -66,6 +66,11 @@ def add_portal_people(session: Session, seed: int, journeys: dict, today: date) 
     return [case.participant_id for case in cases]
 
 
+def _weekday(day: date) -> date:
+    """``day``, or the Monday after it when it falls on a weekend (no meetings on Saturdays)."""
+    return day + timedelta(days=(7 - day.weekday()) % 7 if day.weekday() >= 5 else 0)
+
+
 def _prepare(session: Session, rng: random.Random, case: Case, today: date) -> None:
     _share_summaries(session, rng, case)
     session.add(new_contact(case, {
@@ -73,7 +78,7 @@ def _prepare(session: Session, rng: random.Random, case: Case, today: date) -> N
         "duration_minutes": 45, "kind": "individual", "present": "participant",
         "topics": "school,leisure", "note": "Gikk gjennom den nye planen sammen.",
         "next_step": "Lese planen og si fra om du er enig", "summary_shared": True,
-        "next_date": today + timedelta(days=7), "next_time": time(14, 30),
+        "next_date": _weekday(today + timedelta(days=7)), "next_time": time(14, 30),
         "next_place": NEXT_PLACE.format(unit=case.unit.name)}))
     _plan_waiting_for_agreement(session, case, today)
     _waiver_for_nav(session, case, today)

@@ -52,6 +52,7 @@ def test_each_demo_young_person_has_something_on_every_page(young_people, make_c
                                     .where(Contact.case_id == case.id)).all()
         assert True in shared and False in shared
         assert next_meeting(db.session, case, today).day > today
+        assert next_meeting(db.session, case, today).day.weekday() < 5  # Monday to Friday
         assert valid_basis(db.session, person.id, Purpose.SHARE,
                            organisation_id=_nav_id()) is not None
         assert any(line.why != "–" for line in lines_for(db.session, person.id))
@@ -98,3 +99,15 @@ def test_ung1_has_messages_both_ways_sealed_and_audited(young_people, make_clien
                              .where(Message.participant_id != ung1.id)) == 0
     page = portal_login(make_client(), ung1).get("/meg/")
     assert "Meldinger (1 ulest)" in page.text
+
+
+def test_the_demo_meeting_a_week_on_is_never_on_a_weekend():
+    from datetime import date, timedelta
+
+    from caseapp.demo.portal import _weekday
+
+    for offset in range(7):  # loaded any day of the week (5 December 2026 is a Saturday)
+        day = date(2026, 12, 5) + timedelta(days=offset)
+        moved = _weekday(day)
+        assert moved.weekday() < 5 and 0 <= (moved - day).days <= 2
+
