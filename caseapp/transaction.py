@@ -12,6 +12,10 @@ and views never roll back themselves; commands own their transaction with ``comm
 An audit event that must stay although its transaction is rolled back (an attempt on a person
 whose processing is restricted) is written with ``keep``: in the transaction at once (if that
 write fails, nothing happens), and written again and committed by ``rollback``.
+
+What happens outside the database because of a change (a job handed to Redis) is registered with
+``on_commit``: it is done after the transaction, with its audit event, is committed, and dropped
+if the transaction is rolled back — so the outside effect never happens without its record.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from sqlalchemy.orm import Session
 from caseapp.extensions import db
 
 KEPT = "caseapp.kept_writes"
+AFTER_COMMIT = "caseapp.after_commit"
 
 
 def keep(session: Session, write: Callable[[Session], object]) -> None:
@@ -32,13 +37,26 @@ def keep(session: Session, write: Callable[[Session], object]) -> None:
     session.info.setdefault(KEPT, []).append(write)
 
 
+def on_commit(session: Session, action: Callable[[], object]) -> None:
+    """Do ``action`` once the transaction is committed; never if it is rolled back."""
+    session.info.setdefault(AFTER_COMMIT, []).append(action)
+
+
 @event.listens_for(Session, "after_commit")
-def _forget_kept(session: Session) -> None:
+def _after_commit(session: Session) -> None:
     session.info.pop(KEPT, None)  # committed with the rest
+    for action in session.info.pop(AFTER_COMMIT, []):
+        action()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT, None)
 
 
 def rollback(session: Session) -> None:
     """Roll the transaction back; the writes made with ``keep`` are made again and committed."""
+    session.info.pop(AFTER_COMMIT, None)  # even when no statement had begun a transaction
     kept = session.info.pop(KEPT, [])
     session.rollback()
     if kept:

@@ -95,3 +95,18 @@ def test_only_the_owners_roll_back():
                     for path in (root / package).rglob("*.py")
                     if ".rollback()" in path.read_text() and "migrations" not in path.parts}
     assert rolling_back <= owners, rolling_back - owners
+
+
+def test_an_outside_effect_waits_for_the_commit_and_is_dropped_by_a_rollback(app, factory):
+    from caseapp import transaction
+
+    done: list[str] = []
+    factory.user(role="admin")  # something in the transaction
+    transaction.on_commit(db.session, lambda: done.append("rolled back"))
+    transaction.rollback(db.session)
+    db.session.rollback()  # ... and a plain rollback as well
+    transaction.on_commit(db.session, lambda: done.append("committed"))
+    assert done == []  # not before the commit
+    transaction.commit(db.session)
+    db.session.commit()  # once only
+    assert done == ["committed"]

@@ -148,6 +148,31 @@ def test_run_again_is_not_queued_when_its_audit_event_cannot_be_written(
                                                                  period="2026-11-02"))
 
 
+def test_run_again_is_not_queued_when_the_commit_of_its_audit_event_fails(
+        app, client, factory, login, flaky):
+    """The job is handed to Redis only after the event is committed: a database that fails at
+    the commit (after the event was written in the transaction) leaves nothing to run."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    admin = factory.user(role="admin")
+    login(client, admin)
+    token = client.csrf_token("/admin/operations/")
+
+    def fail(session):
+        raise RuntimeError("the database went away at the commit")
+
+    event.listen(Session, "before_commit", fail)
+    try:
+        with pytest.raises(RuntimeError):  # the test client passes the 500's cause on
+            client.post("/admin/operations/flaky/2026-11-02/run", data={"csrf_token": token})
+    finally:
+        event.remove(Session, "before_commit", fail)
+    assert queue.job_queue().count == 0 and _run_again_events() == []
+    assert not queue.connection().exists(queue.DISPATCHED.format(name="flaky",
+                                                                 period="2026-11-02"))
+
+
 def test_run_again_with_redis_down_is_refused_and_leaves_no_event(
         app, client, factory, login, flaky, redis_server):
     admin = factory.user(role="admin")
