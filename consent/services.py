@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 import audit
 from caseapp.clock import now
+from caseapp.participants.models import Participant
 from caseapp.participants.national_id import parse
 from caseapp.refusals import Refusal
 from consent import rules
@@ -158,8 +159,6 @@ def grant(session: Session, *, actor=None, renews: ConsentRecord | None = None,
 
     ``actor``: the staff member who records it, or the young person (a ``Participant``) on My
     pages: then the audit event names them and the record has no recorder."""
-    from caseapp.participants.models import Participant
-
     basis, at = Basis(**fields), now()
     basis.valid_from = basis.valid_from or at
     participant = session.get(Participant, basis.participant_id)
@@ -251,7 +250,7 @@ def _new_record(basis: Basis, actor, at: datetime, age: int, born,
 def _staff_id(actor) -> uuid.UUID | None:
     """The staff member who recorded it, for the record's user columns; None for the young
     person acting on My pages (``actor`` a ``Participant``: named in the audit event only)."""
-    if getattr(actor, "__tablename__", None) == "participants":
+    if isinstance(actor, Participant):
         return None
     return getattr(actor, "id", None)
 
