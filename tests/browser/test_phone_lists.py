@@ -47,3 +47,7 @@ def test_statistics_charts_are_readable_at_360_px(phone, factory, clock):
     # The bar labels are drawn at 12 px or more on the screen, not shrunk to half size.
     label = charts.first.locator("text").first
     assert label.bounding_box()["height"] >= 12, label.bounding_box()
+    # Each table's title spans its cards, not a narrow column squeezed beside them.
+    caption = phone.locator("main table.statistics caption").first
+    expect(caption).to_be_visible()
+    assert caption.bounding_box()["width"] >= 0.9 * phone.locator("main").bounding_box()["width"] - 40
