@@ -8,6 +8,7 @@ keys come from the instance folder (see ``caseapp.crypto.keys``).
 from __future__ import annotations
 
 import os
+import ssl
 from pathlib import Path
 from typing import Any
 
@@ -134,11 +135,13 @@ DEFAULTS: dict[str, Any] = {
     "CASEAPP_PORTAL_IDLE_TIMEOUT_MINUTES": 10,
     "CASEAPP_PORTAL_ABSOLUTE_TIMEOUT_MINUTES": 60,
     # E-mail (digests and alerts, caseapp/jobs/mail.py): no host, no mail. Security is
-    # "starttls", "tls" (implicit, port 465) or "none" (a local relay only). Links in messages
-    # start with CASEAPP_PUBLIC_URL.
+    # "starttls", "tls" (implicit, port 465) or "none" (a local relay only); certificates are
+    # checked against the system's CAs, or only those in CASEAPP_SMTP_CA_FILE (a PEM file, e.g.
+    # the municipality's internal CA). Links in messages start with CASEAPP_PUBLIC_URL.
     "CASEAPP_SMTP_HOST": None,
     "CASEAPP_SMTP_PORT": 587,
     "CASEAPP_SMTP_SECURITY": "starttls",
+    "CASEAPP_SMTP_CA_FILE": None,
     "CASEAPP_SMTP_USER": None,
     "CASEAPP_SMTP_PASSWORD": None,
     "CASEAPP_SMTP_TIMEOUT_SECONDS": 30,
@@ -303,6 +306,7 @@ def _validate(settings: dict[str, Any]) -> None:
         raise ConfigError("CASEAPP_JOB_RETRY_SECONDS lists whole seconds above zero, one per retry.")
     if settings["CASEAPP_SMTP_SECURITY"] not in {"starttls", "tls", "none"}:
         raise ConfigError("CASEAPP_SMTP_SECURITY must be starttls, tls or none.")
+    _check_ca_file(settings["CASEAPP_SMTP_CA_FILE"])
     for key in ("CASEAPP_JOB_TIMEOUT_SECONDS", "CASEAPP_JOB_TICK_SECONDS",
                 "CASEAPP_SMTP_PORT", "CASEAPP_SMTP_TIMEOUT_SECONDS"):
         if settings[key] <= 0:
@@ -310,3 +314,15 @@ def _validate(settings: dict[str, Any]) -> None:
     languages = settings["CASEAPP_LANGUAGES"]
     if settings["BABEL_DEFAULT_LOCALE"] not in languages or not set(languages) <= {"nb", "en"}:
         raise ConfigError("CASEAPP_LANGUAGES may hold nb and en, and must include the default locale.")
+
+
+def _check_ca_file(path: str | None) -> None:
+    """CASEAPP_SMTP_CA_FILE, when set, must load as PEM certificates (as the mail duties load
+    it), so a wrong path stops the app at start rather than the first digest at night."""
+    if not path:
+        return
+    try:
+        ssl.create_default_context(cafile=path)
+    except OSError as exc:  # also ssl.SSLError: not PEM, no certificate in it
+        raise ConfigError(f"CASEAPP_SMTP_CA_FILE {path} cannot be read as PEM CA certificates: "
+                          f"{exc.strerror or exc}.") from None

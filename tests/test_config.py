@@ -123,3 +123,19 @@ def test_example_config_is_valid(folder):
     example = os.path.join(os.path.dirname(__file__), "..", "instance", "config.example.py")
     shutil.copy(example, folder / "config.py")
     build(folder, environ={})
+
+
+def test_the_smtp_ca_file_must_hold_pem_certificates(folder):
+    from tests.certificates import CertificateAuthority
+
+    ca = CertificateAuthority(folder)
+    assert build(folder, environ={"CASEAPP_SMTP_CA_FILE": str(ca.ca_file)})[
+        "CASEAPP_SMTP_CA_FILE"] == str(ca.ca_file)
+    assert build(folder, environ={})["CASEAPP_SMTP_CA_FILE"] is None  # the system's CAs
+    with pytest.raises(ConfigError, match="CASEAPP_SMTP_CA_FILE .*missing.pem .*No such file"):
+        build(folder, environ={"CASEAPP_SMTP_CA_FILE": str(folder / "missing.pem")})
+    (folder / "not-a-cert.pem").write_text("CASEAPP_SMTP_CA_FILE is a PEM bundle\n")
+    with pytest.raises(ConfigError, match="cannot be read as PEM CA certificates"):
+        build(folder, environ={"CASEAPP_SMTP_CA_FILE": str(folder / "not-a-cert.pem")})
+    with pytest.raises(ConfigError, match="CASEAPP_SMTP_CA_FILE"):
+        create_app({"CASEAPP_SMTP_CA_FILE": str(folder / "missing.pem")}, instance=folder)

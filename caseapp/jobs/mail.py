@@ -171,21 +171,33 @@ def message(to: str, subject: str, body: str) -> EmailMessage:
     return mail
 
 
+def tls_context() -> ssl.SSLContext:
+    """Certificate and host-name verification always on; the CAs of CASEAPP_SMTP_CA_FILE (an
+    internal relay's own CA) instead of the system's when it is set."""
+    return ssl.create_default_context(cafile=current_app.config["CASEAPP_SMTP_CA_FILE"] or None)
+
+
 def open_smtp() -> smtplib.SMTP:
+    """A connection ready to send: with ``starttls`` a server that does not offer STARTTLS is
+    refused (SMTPNotSupportedError) before anything is sent, never used in plain text."""
     config = current_app.config
     host = config["CASEAPP_SMTP_HOST"]
     if not host:
         raise MailNotConfigured()
     port, timeout = config["CASEAPP_SMTP_PORT"], config["CASEAPP_SMTP_TIMEOUT_SECONDS"]
-    context = ssl.create_default_context()
-    if config["CASEAPP_SMTP_SECURITY"] == "tls":
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    security = config["CASEAPP_SMTP_SECURITY"]
+    if security == "tls":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=tls_context())
     else:
         smtp = smtplib.SMTP(host, port, timeout=timeout)
-        if config["CASEAPP_SMTP_SECURITY"] == "starttls":
-            smtp.starttls(context=context)
-    if config["CASEAPP_SMTP_USER"]:
-        smtp.login(config["CASEAPP_SMTP_USER"], config["CASEAPP_SMTP_PASSWORD"] or "")
+    try:
+        if security == "starttls":
+            smtp.starttls(context=tls_context())
+        if config["CASEAPP_SMTP_USER"]:
+            smtp.login(config["CASEAPP_SMTP_USER"], config["CASEAPP_SMTP_PASSWORD"] or "")
+    except BaseException:
+        smtp.close()
+        raise
     return smtp
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 
@@ -90,15 +91,31 @@ def run_worker(app):
 
 class SmtpServer:
     """A real SMTP server (aiosmtpd) on a free port that keeps what it receives; it can be
-    stopped and started again, or told to refuse messages."""
+    stopped and started again, or told to refuse messages. With ``starttls`` (a server TLS
+    context) it offers STARTTLS and accepts no mail before it; with ``implicit_tls`` it speaks
+    TLS from the first byte (port 465 style)."""
 
-    def __init__(self) -> None:
+    def __init__(self, starttls: ssl.SSLContext | None = None,
+                 implicit_tls: ssl.SSLContext | None = None) -> None:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
+        self.starttls, self.implicit_tls = starttls, implicit_tls
         self.received: list = []  # email.message.EmailMessage, parsed back
+        self.tls: list[str | None] = []  # per message received: its session's TLS version
+        self.recipients: list[tuple[str, str | None]] = []  # every RCPT TO, with the TLS version
         self.refuse_after: int | None = None  # accept this many, then answer 451
         self.controller = None
+
+    @staticmethod
+    def _tls_version(server) -> str | None:
+        tls = server.transport.get_extra_info("ssl_object")
+        return tls.version() if tls is not None else None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.recipients.append((address, self._tls_version(server)))
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
@@ -107,12 +124,15 @@ class SmtpServer:
             return "451 4.3.0 Try again later"
         self.received.append(message_from_bytes(envelope.original_content or envelope.content,
                                                 policy=policy.default))
+        self.tls.append(self._tls_version(server))
         return "250 OK"
 
     def start(self) -> None:
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        tls = {"tls_context": self.starttls, "require_starttls": True} if self.starttls else {}
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port,
+                                     ssl_context=self.implicit_tls, **tls)
         self.controller.start()
 
     def stop(self) -> None:
