@@ -44,3 +44,12 @@ CASEAPP_NO_CONTACT_DAYS = 14
 #     "citizen": {"issuer": "https://test.idporten.no", "client_id": "…",
 #                 "private_key_file": "/etc/caseapp/idporten.jwk"},
 # }
+
+# E-mail digests (docs/jobs.md): no host, no mail. Through the municipality's relay, whose
+# certificate comes from its internal CA, name that CA's PEM file (default: the system's CAs):
+# CASEAPP_SMTP_HOST = "smtp.kommune.example"
+# CASEAPP_SMTP_PORT = 587
+# CASEAPP_SMTP_SECURITY = "starttls"
+# CASEAPP_SMTP_CA_FILE = "/etc/caseapp/kommune-ca.pem"
+# CASEAPP_MAIL_SENDER = "caseapp@kommune.example"
+# CASEAPP_PUBLIC_URL = "https://caseapp.kommune.example"

@@ -195,7 +195,7 @@ def open_smtp() -> smtplib.SMTP:
             smtp.starttls(context=tls_context())
         if config["CASEAPP_SMTP_USER"]:
             smtp.login(config["CASEAPP_SMTP_USER"], config["CASEAPP_SMTP_PASSWORD"] or "")
-    except BaseException:
+    except BaseException:  # refused: hang up now, not when the object is collected
         smtp.close()
         raise
     return smtp
