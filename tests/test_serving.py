@@ -183,3 +183,19 @@ def test_the_trimmer_keeps_layers_order_and_at_rules():
     assert trim_css.trim(css, {"ds-button"}) == (
         "@layer a, b;@layer a{.ds-button{color:blue}}"
         '@layer b{@keyframes k{to{opacity:0}}.ds-button:before{content:"{"}}')
+
+
+def test_the_trimmer_reads_the_css_as_a_browser_does():
+    """Braces in comments and strings are no blocks, a string keeps its quotes and escapes, and
+    nested rules are trimmed like the others, the declarations around them kept in order."""
+    trim_css = _trim_css()
+    css = (".ds-button{color:red/* } .ds-tabs{ */;.ds-tabs &{color:blue}&:hover{color:green}"
+           "--x:'a\"}\\2026'}.ds-tabs{content:\"}\"}@media (width<1px){.ds-button{.ds-tabs &{x:y}}}"
+           '[data-x="{"]{--y:1}')
+    assert trim_css.trim(css, {"ds-button"}) == (
+        ".ds-button{color:red;&:hover{color:green}--x:'a\"}\\2026'}[data-x=\"{\"]{--y:1}")
+
+
+def test_the_trimmer_stops_at_css_that_does_not_parse():
+    with pytest.raises(ValueError, match="does not parse, line 1"):
+        _trim_css().trim("a{color:red}.ds-button", {"ds-button"})
