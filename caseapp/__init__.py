@@ -208,6 +208,9 @@ def register_template_helpers(app: Flask) -> None:
     from roles.definitions import roles_label
 
     app.add_template_filter(roles_label, "role_labels")
+    from caseapp.jobs.labels import summary_text
+
+    app.add_template_filter(summary_text, "duty_summary")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

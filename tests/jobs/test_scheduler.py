@@ -197,7 +197,10 @@ def test_the_operations_page_shows_last_and_next_runs_in_norwegian_time(
     row = row[:row.index("</tr>")]
     assert "02.11.2026, 10:00" in row  # last run: 09:00 UTC is 10:00 in Oslo
     assert "03.11.2026, 01:00" in row  # next run: 01:00 Oslo time tomorrow
-    assert "Fullført" in row and "expired: 0" in row
+    assert "Fullført" in row and "utløpte samtykker: 0" in row  # in words, not codes
+    verify = page[page.index('data-duty="audit_verify"'):]
+    verify = verify[:verify.index("</tr>")]
+    assert "revisjonsloggen er hel" in verify and "ok:" not in verify
 
 
 def test_only_the_administrator_sees_the_operations_page(app, client, factory, login):
