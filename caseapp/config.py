@@ -306,6 +306,9 @@ def _validate(settings: dict[str, Any]) -> None:
         raise ConfigError("CASEAPP_JOB_RETRY_SECONDS lists whole seconds above zero, one per retry.")
     if settings["CASEAPP_SMTP_SECURITY"] not in {"starttls", "tls", "none"}:
         raise ConfigError("CASEAPP_SMTP_SECURITY must be starttls, tls or none.")
+    if settings["CASEAPP_SMTP_USER"] and settings["CASEAPP_SMTP_SECURITY"] == "none":
+        raise ConfigError("CASEAPP_SMTP_USER is set while CASEAPP_SMTP_SECURITY is none: the mail "
+                          "password would be sent unencrypted. Use starttls or tls.")
     _check_ca_file(settings["CASEAPP_SMTP_CA_FILE"])
     for key in ("CASEAPP_JOB_TIMEOUT_SECONDS", "CASEAPP_JOB_TICK_SECONDS",
                 "CASEAPP_SMTP_PORT", "CASEAPP_SMTP_TIMEOUT_SECONDS"):

@@ -139,3 +139,13 @@ def test_the_smtp_ca_file_must_hold_pem_certificates(folder):
         build(folder, environ={"CASEAPP_SMTP_CA_FILE": str(folder / "not-a-cert.pem")})
     with pytest.raises(ConfigError, match="CASEAPP_SMTP_CA_FILE"):
         create_app({"CASEAPP_SMTP_CA_FILE": str(folder / "missing.pem")}, instance=folder)
+
+
+def test_a_mail_password_is_never_sent_unencrypted(folder):
+    login = {"CASEAPP_SMTP_HOST": "smtp.example.no", "CASEAPP_SMTP_USER": "caseapp"}
+    with pytest.raises(ConfigError, match="password would be sent unencrypted"):
+        build(folder, environ={**login, "CASEAPP_SMTP_SECURITY": "none"})
+    assert build(folder, environ={**login, "CASEAPP_SMTP_SECURITY": "starttls"})[
+        "CASEAPP_SMTP_USER"] == "caseapp"
+    # A relay without a login (on the same host, say) may still be plain.
+    build(folder, environ={"CASEAPP_SMTP_HOST": "localhost", "CASEAPP_SMTP_SECURITY": "none"})
