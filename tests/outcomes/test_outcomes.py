@@ -120,6 +120,7 @@ def test_due_checkpoints_are_tasks_for_the_worker_and_get_answered(client, login
     start = client.get("/")
     assert "Kontrollpunkter å svare på" in start.text and f"/checkpoints/{point.id}" in start.text
     assert f"/checkpoints/{later.id}" not in start.text
+    assert f"{point.months} måneder etter at saken ble avsluttet" in start.text  # not "etter saken"
     response = client.submit(f"/checkpoints/{point.id}", {
         "still_active": "yes", "code": "paid_work", "occurred_on": "2026-11-02",
         "paid_work_kind": "temporary", "percent_of_full_time": "50"})
