@@ -1,17 +1,18 @@
 """Jinja filters for dates, numbers and money in the user's language (Flask-Babel).
 
-In bokmål: ``date_long`` "5. mars 2026", ``number`` "12 345,6", ``kroner`` "kr 3 500",
+In bokmål: ``date_long`` "5. mars 2026", ``date_at`` "5. mars 2026 kl. 14:30", ``number`` "12 345,6", ``kroner`` "kr 3 500",
 ``figure`` (a published statistic given as text) "12 345", "45,5 %", and "<5" or ":" as they are.
 """
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from babel.numbers import format_percent
 from flask import Flask
 from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import gettext as _
 
 NumberLike = int | float | Decimal
 
@@ -23,6 +24,22 @@ def date_long(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return format_date(value, "long")
+
+
+def date_at(day: date | None, at: time | None = None, format: str | None = None) -> str:
+    """A day with the time set on it, when there is one: "5. mars 2026 kl. 14:30" (nb) /
+    "March 5, 2026 at 14:30" (en); the day alone without a time. ``at`` is a wall-clock time
+    (Europe/Oslo, as the worker entered it: the next session's ``next_time``), shown as it is;
+    ``format`` is the date's (default the long form, ``'full'`` with the weekday)."""
+    if day is None:
+        return ""
+    shown = format_date(day, format)
+    if at is None:
+        return shown
+    clock = at.strftime("%H:%M")
+    # the time stays on the line of the word before it ("kl. 14:30"), also in a narrow column
+    return _("%(date)s at %(time)s", date=shown, time=clock).replace(
+        f" {clock}", f"\N{NO-BREAK SPACE}{clock}")
 
 
 def number(value: NumberLike | None, decimals: int | None = None) -> str:
@@ -71,6 +88,7 @@ def register_filters(app: Flask) -> None:
 
     babel.date_formats["date"] = "long"
     app.add_template_filter(date_long)
+    app.add_template_filter(date_at)
     app.add_template_filter(number)
     app.add_template_filter(kroner)
     app.add_template_filter(figure)

@@ -5,7 +5,7 @@ measured in benchmarks/, not here.)"""
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -44,7 +44,8 @@ def add_cases(factory, worker, unit, count: int, sessions: int = 2) -> list:
         factory.consent(case.participant)
         factory.plan(case)
         for number in range(sessions):
-            factory.contact(case, occurred_at=datetime(2026, 10, 1, 12) + timedelta(days=number))
+            factory.contact(case, occurred_at=datetime(2026, 10, 1, 12) + timedelta(days=number),
+                            next_date=date(2026, 11, 10), next_time=time(14, 30))
         cases.append(case)
     return cases
 

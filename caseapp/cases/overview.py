@@ -3,7 +3,7 @@ person (no audit per row); only the names and plain columns are read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -37,6 +37,7 @@ class CaseRow:
     # when the young person said they disagree with the current plan, while the worker has not
     # answered it yet (caseapp/plans/answers.py open_disagreements_for_worker has the rule)
     plan_disagreed: datetime | None = None
+    next_time: time | None = None  # of next_session, when set: Europe/Oslo wall-clock time
 
 
 # A case handed or reassigned to the worker is marked as new for this many days.
@@ -54,11 +55,13 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
                                      .where(Case.worker_id == worker.id))
         if candidates is None:
             return []
-    # Per case in the same query: its latest session (time and planned next date), the
+    # Per case in the same query: its latest session (time, planned next date and time), the
     # latest handover to this worker lately, the overdue goals (from the plain deadlines of the
     # current plan's open goals, caseapp/caseload/models.py: no plan is decrypted for a count)
     # and whether a basis for follow-up is valid.
     live = (Contact.case_id == Case.id, Contact.deleted_at.is_(None))
+    # the latest session as the case page and /meg take it (caseapp/meetings/own.py)
+    latest = (Contact.occurred_at.desc(), Contact.created_at.desc())
     cases = worker_cases_query(worker, include_closed=closed, participants=candidates,
                                names_only=True)
     if closed:
@@ -66,8 +69,8 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
     found = session.execute(
         cases.add_columns(
             select(func.max(Contact.occurred_at)).where(*live).scalar_subquery(),
-            select(Contact.next_date).where(*live).order_by(Contact.occurred_at.desc())
-            .limit(1).scalar_subquery(),
+            select(Contact.next_date).where(*live).order_by(*latest).limit(1).scalar_subquery(),
+            select(Contact.next_time).where(*live).order_by(*latest).limit(1).scalar_subquery(),
             select(func.max(Handover.created_at)).where(
                 Handover.case_id == Case.id, Handover.to_worker_id == worker.id,
                 Handover.created_at >= at - timedelta(days=NEW_CASE_DAYS)).scalar_subquery(),
@@ -83,11 +86,12 @@ def overview(session: Session, worker: User, *, today: date, at: datetime, thres
     unread = unread_counts_for_worker(session, worker) if found else {}
     disagreed = open_disagreements_for_worker(session, worker) if found else {}
     rows = []
-    for case, last, next_date, received, overdue, basis in found:
+    for case, last, next_date, next_time, received, overdue, basis in found:
         since = (today - last.date()).days if last else (today - case.started_on).days
+        upcoming = next_date is not None and next_date >= today
         rows.append(CaseRow(
-            case=case, last_contact=last,
-            next_session=next_date if next_date and next_date >= today else None,
+            case=case, last_contact=last, next_session=next_date if upcoming else None,
+            next_time=next_time if upcoming else None,
             overdue_goals=overdue or 0, basis_valid=bool(basis),
             days_since_contact=(today - last.date()).days if last else None,
             no_contact_lately=since > threshold_days, new_to_me=received,

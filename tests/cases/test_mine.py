@@ -31,6 +31,29 @@ def test_days_since_contact_next_session_overdue_goals_and_basis(client, login, 
     assert no_basis.participant.national_id not in page
 
 
+def test_the_next_session_shows_its_time_as_on_the_case_page(client, login, factory, mentor,
+                                                              school):
+    """The time of the next session (Europe/Oslo wall-clock, ``next_time``) beside its date,
+    worded as on the case page; from the latest session; none when only a date was set."""
+    from datetime import time
+
+    timed = factory.case(mentor, school, factory.participant("Ada", "Aas"))
+    factory.contact(timed, occurred_at=datetime(2026, 10, 20, 12, 0), next_date=date(2026, 11, 3),
+                    next_time=time(8, 0))
+    factory.contact(timed, occurred_at=datetime(2026, 10, 30, 12, 0), next_date=date(2026, 11, 6),
+                    next_time=time(14, 30))
+    untimed = factory.case(mentor, school, factory.participant("Bo", "Berg"))
+    factory.contact(untimed, occurred_at=datetime(2026, 10, 30, 12, 0),
+                    next_date=date(2026, 11, 9))
+    login(client, mentor)
+    page = client.get("/cases/").text
+    row = row_of(page, "Ada Aas")
+    assert "6. november 2026 kl.\xa014:30</td>" in row and "08:00" not in row
+    assert 'data-value="2026-11-06T14:30"' in row  # sorts by day, then time
+    assert "9. november 2026</td>" in row_of(page, "Bo Berg")
+    assert "6. november 2026 kl.\xa014:30" in client.get(f"/cases/{timed.id}").text  # same words
+
+
 def test_the_threshold_is_configurable(make_app, login, factory, mentor, school):
     case = factory.case(mentor, school)
     factory.contact(case, occurred_at=datetime(2026, 10, 26, 12, 0))
