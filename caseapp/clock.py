@@ -4,6 +4,8 @@ Times are naive UTC throughout (SQLite keeps no time zone); the UI converts at t
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,6 +44,19 @@ def now() -> datetime:
     if has_app_context():
         return current_app.extensions[EXTENSION_KEY].now()
     return SystemClock().now()
+
+
+@contextmanager
+def set_to(at: datetime) -> Iterator[None]:
+    """Run a block with the app's clock stopped at ``at`` (naive UTC), then give the app its
+    clock back: for the demo, which writes its past through the services (and their audit
+    events) as they ran then. Not for requests: the clock is the app's, shared by its threads."""
+    previous = current_app.extensions[EXTENSION_KEY]
+    current_app.extensions[EXTENSION_KEY] = FrozenClock(at)
+    try:
+        yield
+    finally:
+        current_app.extensions[EXTENSION_KEY] = previous
 
 
 def local_now() -> datetime:

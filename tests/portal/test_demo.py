@@ -85,7 +85,7 @@ def test_ung1_has_messages_both_ways_sealed_and_audited(young_people, make_clien
     ung1 = people[0]
     case = own_cases(db.session, ung1.id)[0]
     thread = services.thread(db.session, case)
-    assert [(m.sender, m.body) for m in thread] == [(who, words) for who, _o, words in MESSAGES]
+    assert [(m.sender, m.body) for m in thread] == [(who, words) for who, _o, _at, words in MESSAGES]
     assert {m.sender for m in thread} == {"worker", "participant"}
     for raw in db.session.execute(text("SELECT body FROM messages")).scalars():
         assert b"planen" not in bytes(raw)
