@@ -4,8 +4,6 @@ Each function takes the database session, does its work and flushes; the request
 """
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,6 +20,7 @@ from caseapp.accounts.services import find_user
 from caseapp.auth import totp
 from caseapp.auth.models import LoginSession
 from caseapp.clock import now
+from caseapp.login_sessions import hash_token, new_token
 
 
 class Failure(StrEnum):
@@ -115,16 +114,12 @@ def begin_enrolment(session: Session, user: User) -> str:
     return user.totp_secret
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
 def start_login_session(session: Session, user: User, method: str = "password") -> str:
     """Both factors passed: open a login session and return its token for the cookie.
     ``method``: "password" (password and TOTP) or "oidc" (the organisation's provider)."""
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     at = now()
-    session.add(LoginSession(token_hash=_hash_token(token), user_id=user.id,
+    session.add(LoginSession(token_hash=hash_token(token), user_id=user.id,
                              created_at=at, last_seen_at=at))
     user.failed_logins = 0
     user.locked_until = None
@@ -142,23 +137,19 @@ def resolve_login_session(session: Session, token: str | None, user_id: str | No
     # whenever a user is loaded).
     found = session.execute(select(LoginSession, User)
                             .outerjoin(User, User.id == LoginSession.user_id)
-                            .where(LoginSession.token_hash == _hash_token(token))).first()
+                            .where(LoginSession.token_hash == hash_token(token))).first()
     login = found[0] if found else None
     if login is None or login.ended_at is not None or str(login.user_id) != user_id:
         return None
     config = current_app.config
     at = now()
-    reason = None
-    if at - login.created_at > timedelta(hours=config["CASEAPP_ABSOLUTE_TIMEOUT_HOURS"]):
-        reason = "absolute_timeout"
-    elif at - login.last_seen_at > timedelta(minutes=config["CASEAPP_IDLE_TIMEOUT_MINUTES"]):
-        reason = "idle_timeout"
+    reason = login.timeout(at, absolute=timedelta(hours=config["CASEAPP_ABSOLUTE_TIMEOUT_HOURS"]),
+                           idle=timedelta(minutes=config["CASEAPP_IDLE_TIMEOUT_MINUTES"]))
     user = found[1]
     if reason is None and (user is None or not user.active):
         reason = "deactivated"
     if reason:
-        login.ended_at = at
-        login.end_reason = reason
+        login.end(at, reason)
         audit.record("session.expired", actor=None, object_type="user", object_id=login.user_id,
                      details={"reason": reason})
         session.commit()  # the request goes on as anonymous and may not commit
@@ -170,10 +161,9 @@ def resolve_login_session(session: Session, token: str | None, user_id: str | No
 def end_login_session(session: Session, token: str | None, reason: str = "logout") -> None:
     if not token:
         return
-    login = session.scalar(select(LoginSession).where(LoginSession.token_hash == _hash_token(token)))
+    login = session.scalar(select(LoginSession).where(LoginSession.token_hash == hash_token(token)))
     if login is not None and login.ended_at is None:
-        login.ended_at = now()
-        login.end_reason = reason
+        login.end(now(), reason)
         session.flush()
 
 

@@ -3,8 +3,6 @@
 staff sessions. Staff views never read this cookie, and the staff session never opens it."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from flask import current_app, g, request
@@ -14,6 +12,7 @@ from sqlalchemy.orm import Session
 import audit
 from caseapp.clock import now
 from caseapp.extensions import db
+from caseapp.login_sessions import hash_token, new_token
 from caseapp.participants.models import Participant
 from caseapp.portal.models import PortalSession
 
@@ -21,14 +20,10 @@ COOKIE = "caseapp_meg"
 PATH = "/meg"
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
 def start(session: Session, participant: Participant) -> str:
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     at = now()
-    session.add(PortalSession(token_hash=_hash(token), participant_id=participant.id,
+    session.add(PortalSession(token_hash=hash_token(token), participant_id=participant.id,
                               created_at=at, last_seen_at=at))
     session.flush()
     return token
@@ -48,20 +43,18 @@ def clear_cookie(response):
 def _resolve(session: Session, token: str | None) -> PortalSession | None:
     if not token:
         return None
-    login = session.scalar(select(PortalSession).where(PortalSession.token_hash == _hash(token)))
+    login = session.scalar(select(PortalSession).where(PortalSession.token_hash == hash_token(token)))
     if login is None or login.ended_at is not None:
         return None
     config = current_app.config
     at = now()
-    reason = None
-    if at - login.created_at > timedelta(minutes=config["CASEAPP_PORTAL_ABSOLUTE_TIMEOUT_MINUTES"]):
-        reason = "absolute_timeout"
-    elif at - login.last_seen_at > timedelta(minutes=config["CASEAPP_PORTAL_IDLE_TIMEOUT_MINUTES"]):
-        reason = "idle_timeout"
-    elif barred(session, login.participant_id):
+    reason = login.timeout(
+        at, absolute=timedelta(minutes=config["CASEAPP_PORTAL_ABSOLUTE_TIMEOUT_MINUTES"]),
+        idle=timedelta(minutes=config["CASEAPP_PORTAL_IDLE_TIMEOUT_MINUTES"]))
+    if reason is None and barred(session, login.participant_id):
         reason = "restricted_or_erased"
     if reason:
-        login.ended_at, login.end_reason = at, reason
+        login.end(at, reason)
         audit.record("portal.session_expired", actor=None, object_type="participant",
                      object_id=login.participant_id, subject_id=login.participant_id,
                      details={"reason": reason})
@@ -91,5 +84,5 @@ def current() -> PortalSession | None:
 
 
 def end(session: Session, login: PortalSession, reason: str = "logout") -> None:
-    login.ended_at, login.end_reason = now(), reason
+    login.end(now(), reason)
     session.flush()
