@@ -136,6 +136,52 @@ GROUNDS_LABELS = {
 }
 
 
+OBJECT_LABELS = {  # the kinds of object an event is about: codes and table names
+    "audit_log": _l("Audit log"),
+    "backup": _l("Backup"),
+    "break_glass": _l("Emergency access"),
+    "break_glass_accesses": _l("Emergency access"),
+    "case": _l("Case"),
+    "cases": _l("Case"),
+    "checkpoints": _l("Checkpoint"),
+    "consent": _l("Consent"),
+    "consent_records": _l("Consent"),
+    "contact": _l("Session"),
+    "contacts": _l("Session"),
+    "duty": _l("Scheduled duty"),
+    "erasure_decisions": _l("Erasure decision"),
+    "guardians": _l("Guardian"),
+    "handovers": _l("Handover"),
+    "key": _l("Key"),
+    "login_session": _l("Login session"),
+    "message": _l("Message"),
+    "messages": _l("Message"),
+    "outcome": _l("Result"),
+    "outcomes": _l("Result"),
+    "participant": _l("Person"),
+    "participants": _l("Person"),
+    "placement": _l("Placement"),
+    "placements": _l("Placement"),
+    "plan": _l("Follow-up plan"),
+    "plan_versions": _l("Follow-up plan"),
+    "plans": _l("Follow-up plan"),
+    "portal_session": _l("Login session on My pages"),
+    "report": _l("Report"),
+    "research_extract": _l("Research extract"),
+    "transition": _l("Transition"),
+    "transitions": _l("Transition"),
+    "unit": _l("Unit"),
+    "units": _l("Unit"),
+    "user": _l("User"),
+    "users": _l("User"),
+}
+
+
+def object_label(code: str | None) -> str:
+    """The kind of object in words; an unknown code as it is."""
+    return str(OBJECT_LABELS[code]) if code in OBJECT_LABELS else (code or "–")
+
+
 def action_label(code: str | None) -> str:
     """The action in words; an unknown code as it is."""
     return str(ACTION_LABELS[code]) if code in ACTION_LABELS else (code or "–")
@@ -148,3 +194,4 @@ def grounds_label(code: str | None) -> str:
 def register_filters(app) -> None:
     app.add_template_filter(action_label, "audit_action")
     app.add_template_filter(grounds_label, "audit_grounds")
+    app.add_template_filter(object_label, "audit_object")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from audit.labels import ACTION_LABELS, GROUNDS_LABELS, action_label
+from audit.labels import ACTION_LABELS, GROUNDS_LABELS, OBJECT_LABELS, action_label
 
 ROOT = Path(__file__).resolve().parents[2]
 # The first string argument of the functions that pass an action on to audit.record, and the
@@ -13,6 +13,7 @@ CALL = re.compile(r"\b(?:record|record_now|_audit|_save|_register_failure|show_p
                   r"(?:[^()]|\([^()]*\))*?\"([a-z_]+(?:\.[a-z_]+)?)\"(?: if [^\n]* else \"([a-z_.]+)\")?")
 ACTION_KW = re.compile(r"\baction=\"([a-z_]+\.[a-z_]+)\"")
 CONSTANT = re.compile(r"^([A-Z_]+) = \"([a-z_]+\.[a-z_]+)\"", re.M)
+OBJECT = re.compile(r"\bobject_type\s*=\s*\"([a-z_]+)\"")
 GROUNDS = re.compile(r"(?:grounds=|_allow\(|_any_user\()\"([a-z_]+)\"")
 
 
@@ -46,6 +47,12 @@ def test_every_grounds_has_a_label():
     grounds = {g for text in _sources() for g in GROUNDS.findall(text)}
     assert {"own_caseload", "break_glass", "privacy_oversight"} <= grounds
     assert not sorted(grounds - set(GROUNDS_LABELS))
+
+
+def test_every_kind_of_object_has_a_label():
+    kinds = {kind for text in _sources() for kind in OBJECT.findall(text)}
+    assert {"case", "participant", "user", "transition", "placement"} <= kinds
+    assert not sorted(kinds - set(OBJECT_LABELS))
 
 
 def test_unknown_action_is_shown_as_its_code(app):

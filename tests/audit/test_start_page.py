@@ -21,6 +21,7 @@ def test_start_page_lists_the_latest_events_in_words(client, login, factory, clo
     table = page[page.index('id="audit"'):]
     assert "Så på en sak" in table and "case.view" not in table.replace('title="case.view"', "")
     assert "Egen sak" in table  # the grounds, not own_caseload
+    assert f'title="case">Sak</span> {case.id}' in table  # the kind of object, not "case"
     assert "(Ungdomsveileder)" in table  # the actor's role, not (youth_mentor)
     assert "2. nov. 2026, 10:15" in table and ", 09:15" not in table
     assert "UTC" not in page
