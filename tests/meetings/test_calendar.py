@@ -92,3 +92,15 @@ def test_only_the_cases_worker_gets_the_file(app, client, make_client, factory, 
     own = make_client()
     login(own, mentor)
     assert own.get(f"/meetings/{contact.id}.ics?minutes=100000").status_code == 400
+
+
+def test_a_next_meeting_that_has_passed_is_not_offered_for_the_calendar(
+        app, client, factory, login, mentor, school, clock):
+    _participant, case, contact = _setup(factory, mentor, school)  # next meeting 10 November
+    clock.set(datetime(2026, 11, 10, 20, 0))  # 21:00 in Oslo on the day itself: still offered
+    login(client, mentor)
+    assert f"/meetings/{contact.id}.ics" in client.get(f"/cases/{case.id}").text
+    clock.set(datetime(2026, 11, 11, 8, 0))
+    login(client, mentor)
+    page = client.get(f"/cases/{case.id}").text
+    assert f"/meetings/{contact.id}.ics" not in page and "calendar-invitation" not in page
