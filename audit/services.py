@@ -27,10 +27,15 @@ ALLOWED = "allowed"
 DENIED = "denied"
 
 
+def _is_young_person(actor) -> bool:
+    """A participant acting on their own pages: its class says
+    ``audit_actor_roles = PARTICIPANT_ACTOR`` (the audit package imports no other area)."""
+    return getattr(actor, "audit_actor_roles", None) == PARTICIPANT_ACTOR
+
+
 def _actor_fields(actor) -> dict[str, Any]:
-    """Staff by id, roles and units; the young person (a participant, whose class says
-    ``audit_actor_roles = PARTICIPANT_ACTOR``) by that mark alone."""
-    if getattr(actor, "audit_actor_roles", None) == PARTICIPANT_ACTOR:
+    """Staff by id, roles and units; the young person by the mark alone."""
+    if _is_young_person(actor):
         return {"actor_roles": PARTICIPANT_ACTOR}
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {}
@@ -65,7 +70,7 @@ def record(action: str, *, actor: Any = "current", object_type: str | None = Non
     actions.check(action)
     if actor == "current":
         actor = current_user if has_request_context() else None
-    if getattr(actor, "__tablename__", None) == "participants":
+    if _is_young_person(actor):
         if subject_id not in (None, actor.id):
             raise ValueError("a young person acts only on their own data")
         subject_id = actor.id

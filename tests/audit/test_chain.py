@@ -275,3 +275,14 @@ def test_verification_stops_at_the_first_bad_event_in_a_later_batch(app, tmp_pat
     assert db.session.scalars(select(AuditEvent.outcome).where(
         AuditEvent.action == "audit.verify").order_by(AuditEvent.seq)).all() == ["allowed",
                                                                                  "denied"]
+
+
+def test_a_young_person_is_recorded_as_the_subject_of_what_they_do_and_nothing_else(app, factory):
+    me = factory.participant()
+    other = factory.participant()
+    event = audit.record("consent.grant", actor=me, object_type="consent", object_id=1,
+                         categories=["identity"], grounds="own_data")
+    assert (event.subject_id, event.actor_id, event.actor_roles) == (me.id, None, "participant")
+    with pytest.raises(ValueError, match="only on their own data"):
+        audit.record("consent.grant", actor=me, object_type="consent", object_id=1,
+                     subject_id=other.id, categories=["identity"], grounds="own_data")
