@@ -124,11 +124,17 @@ def _share_summaries(session: Session, rng: random.Random, case: Case) -> None:
 
 
 def _plan_waiting_for_agreement(session: Session, case: Case, today: date, saved: date) -> None:
+    """A new plan version saved on ``saved``, waiting for the young person's "Jeg er enig":
+    the goals of the last one, an open goal whose date has passed given a new one ahead (as a
+    worker revising the plan would; a 16-year-old should not read "Pågår" under a date in May)."""
     plan = session.scalar(select(Plan).where(Plan.case_id == case.id))
     latest = max(plan.versions, key=lambda v: v.number)
+    content = latest.content
+    for months, goal in enumerate((g for g in content.goals if g.overdue(saved)), start=2):
+        goal.target_date = saved + timedelta(days=30 * months)
     plan.version = latest.number + 1
     plan.versions.append(PlanVersion(
-        participant_id=case.participant_id, number=plan.version, content_json=latest.content_json,
+        participant_id=case.participant_id, number=plan.version, content_json=content.to_json(),
         review_date=today + timedelta(days=90), agreed_by_participant=False,
         saved_by_id=case.worker_id, saved_at=datetime.combine(saved, time(11))))
 

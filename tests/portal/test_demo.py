@@ -48,6 +48,9 @@ def test_each_demo_young_person_has_something_on_every_page(young_people, make_c
         case = own_cases(db.session, person.id)[0]
         plan = db.session.scalar(select(Plan).where(Plan.case_id == case.id))
         assert not plan.current.agreed  # waiting for "Jeg er enig"
+        # The new version's open goals lie ahead, as a worker revising the plan would set them.
+        assert not [g for g in plan.current.content.goals if g.overdue(local_now().date())]
+        assert any(g.open for g in plan.current.content.goals)
         shared = db.session.scalars(select(Contact.summary_shared)
                                     .where(Contact.case_id == case.id)).all()
         assert True in shared and False in shared
