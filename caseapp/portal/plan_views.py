@@ -10,6 +10,7 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from caseapp.cases.models import CaseStatus
+from caseapp.clock import local_now
 from caseapp.extensions import db
 from caseapp.plans import answers
 from caseapp.plans.models import PlanVersion
@@ -37,7 +38,8 @@ def _page(form: AnswerForm, errors=(), status: int = 200):
         me.seen("plan", plan.id, PLAN_CATEGORIES)
         form.version.data = str(version.id)
     return render_template(TEMPLATE, case=case, version=version, form=form, errors=list(errors),
-                           open=case.status != CaseStatus.CLOSED.value), status
+                           open=case.status != CaseStatus.CLOSED.value,
+                           today=local_now().date()), status
 
 
 @bp.route("/plan")

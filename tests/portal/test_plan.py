@@ -92,3 +92,19 @@ def test_a_closed_follow_up_shows_the_plan_without_the_buttons(portal_client, yo
     db.session.commit()
     page = portal_client.get("/meg/plan")
     assert "Komme på skolen før åtte" in page.text and 'id="portal-agree"' not in page.text
+
+
+def test_a_goal_whose_date_has_passed_says_so_in_plain_words(portal_client, young, plan):
+    from datetime import timedelta
+
+    from caseapp.clock import local_now
+
+    passed = "Datoen er passert: snakk med kontaktpersonen din om en ny."
+    for days, shown in ((1, False), (0, False), (-1, True)):  # the goal's date from today
+        version = plan.current
+        content = version.content
+        content.goals[0].target_date = local_now().date() + timedelta(days=days)  # Oslo
+        version.content_json = content.to_json()
+        db.session.commit()
+        page = portal_client.get("/meg/plan")
+        assert page.status_code == 200 and (passed in page.text) is shown, days
