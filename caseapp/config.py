@@ -264,9 +264,11 @@ def _validate(settings: dict[str, Any]) -> None:
                 "CASEAPP_LOCKOUT_THRESHOLD", "CASEAPP_LOCKOUT_MINUTES"):
         if settings[key] <= 0:
             raise ConfigError(f"{key} must be greater than zero.")
-    if not 20 <= settings["CASEAPP_IDLE_WARNING_SECONDS"] < settings["CASEAPP_IDLE_TIMEOUT_MINUTES"] * 60:
+    shortest_idle = min(settings["CASEAPP_IDLE_TIMEOUT_MINUTES"],
+                        settings["CASEAPP_PORTAL_IDLE_TIMEOUT_MINUTES"]) * 60
+    if not 20 <= settings["CASEAPP_IDLE_WARNING_SECONDS"] < shortest_idle:
         raise ConfigError("CASEAPP_IDLE_WARNING_SECONDS must be at least 20 (WCAG 2.2.1) and "
-                          "shorter than the idle timeout.")
+                          "shorter than the idle timeouts (staff and My pages).")
     if settings["CASEAPP_BLIND_INDEX_ITERATIONS"] < 1:
         raise ConfigError("CASEAPP_BLIND_INDEX_ITERATIONS must be at least 1.")
     for key in ("CASEAPP_AUDIT_BULK_PERSONS", "CASEAPP_AUDIT_BULK_MINUTES",

@@ -149,3 +149,11 @@ def test_a_mail_password_is_never_sent_unencrypted(folder):
         "CASEAPP_SMTP_USER"] == "caseapp"
     # A relay without a login (on the same host, say) may still be plain.
     build(folder, environ={"CASEAPP_SMTP_HOST": "localhost", "CASEAPP_SMTP_SECURITY": "none"})
+
+
+def test_the_timeout_warning_comes_before_the_shorter_idle_timeout(folder):
+    with pytest.raises(ConfigError, match="shorter than the idle timeouts"):
+        build(folder, environ={"CASEAPP_PORTAL_IDLE_TIMEOUT_MINUTES": "2",
+                               "CASEAPP_IDLE_WARNING_SECONDS": "120"})
+    build(folder, environ={"CASEAPP_PORTAL_IDLE_TIMEOUT_MINUTES": "3",
+                           "CASEAPP_IDLE_WARNING_SECONDS": "120"})

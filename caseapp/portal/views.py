@@ -2,7 +2,7 @@
 on the home page of their own pages; the other pages are in their own modules, imported below."""
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, url_for
+from flask import current_app, redirect, render_template, request, url_for
 
 import audit
 from caseapp.extensions import csrf, db, limiter
@@ -10,6 +10,7 @@ from caseapp.oidc import CITIZEN, flow
 from caseapp.oidc.client import OIDCError
 from caseapp.portal import me, services, sessions
 from caseapp.portal.blueprint import bp
+from caseapp.security import safe_next
 from roles.guards import public, young_person
 
 TEMPLATE_ERROR = "portal/error.html"
@@ -85,6 +86,16 @@ def logout():
         return sessions.clear_cookie(redirect(url_for("portal.logged_out")))
     response = current_app.make_response(flow.onward_to_provider(url, "portal/logout.html"))
     return sessions.clear_cookie(response)
+
+
+@bp.route("/extend", methods=["POST"])
+@young_person
+def extend():
+    """Stay logged in (the session-timeout warning's button; CSRFProtect checks the token):
+    ``young_person`` has already moved the session's last activity to now."""
+    if request.accept_mimetypes.best == "application/json":
+        return {"idle_seconds": current_app.config["CASEAPP_PORTAL_IDLE_TIMEOUT_MINUTES"] * 60}
+    return redirect(safe_next(request.form.get("next")) or url_for("portal.home"))
 
 
 @bp.route("/logged-out")

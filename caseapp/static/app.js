@@ -81,7 +81,7 @@
     function expire() {
       clearTimers();
       if (dirtyForms.size === 0) {
-        document.getElementById("logout-form").submit();
+        document.getElementById(dialog.getAttribute("data-logout-form")).submit();
         return;
       }
       // Unsaved input stays on the page: say so instead of navigating away from it.
