@@ -199,3 +199,28 @@ def test_the_trimmer_reads_the_css_as_a_browser_does():
 def test_the_trimmer_stops_at_css_that_does_not_parse():
     with pytest.raises(ValueError, match="does not parse, line 1"):
         _trim_css().trim("a{color:red}.ds-button", {"ds-button"})
+
+
+def test_the_details_fix_loads_where_a_page_has_details_and_no_web_components(
+        client, factory, login):
+    """Designsystemet-web's <details> fix for Firefox on Android with TalkBack: on its own (1.8 kB)
+    where a page has a <details> and no form that loads the whole bundle (which includes it)."""
+    unit = factory.unit("Lund ungdomsskole")
+    mentor = factory.user("youth_mentor", [unit])
+    case = factory.case(mentor, unit)
+    login(client, mentor)
+    page = client.get(f"/cases/{case.id}").text  # "Flere handlinger" is a <details>
+    assert "<details" in page and "vendor/details-polyfill.js?v=" in page
+    assert "designsystemet-web.js" not in page
+    script = client.get(re.search(r'src="([^"]*details-polyfill\.js[^"]*)"', page).group(1))
+    assert script.status_code == 200 and b"summary" in script.data
+    script.close()
+    start = client.get("/").text  # no <details>: neither
+    assert "details-polyfill.js" not in start and "designsystemet-web.js" not in start
+
+
+def test_every_template_with_details_asks_for_the_fix():
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    missing = [str(path.relative_to(templates)) for path in templates.rglob("*.html")
+               if "<details" in path.read_text() and "details_fix()" not in path.read_text()]
+    assert missing == []

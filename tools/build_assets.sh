@@ -13,6 +13,10 @@ mkdir -p "$out/fonts"
 "${PYTHON:-.venv/bin/python}" tools/trim_css.py "$src/@digdir/designsystemet-css/dist/src/index.css" "$out/designsystemet.css"
 cp "$src/@digdir/designsystemet-theme/src/themes/designsystemet.css" "$out/designsystemet-theme.css"
 cp "$src/@digdir/designsystemet-web/dist/umd/index.js" "$out/designsystemet-web.js"
+# The one part of it that pages without a form still need: the <details>/<summary> fix for
+# Firefox on Android with TalkBack (a dependency of designsystemet-web, MIT; 1.8 kB; does
+# nothing in other browsers). base.html loads it where a page has a <details> and no bundle.
+cp "$src/@u-elements/u-details/dist/polyfill.js" "$out/details-polyfill.js"
 # Inter, the weights the theme uses, subset by fontTools (pyftsubset, installed with
 # `make install`) to what Norwegian text needs: Basic Latin and Latin-1 (æ ø å and the accented
 # letters of names), dashes, quotes, bullet, ellipsis, euro and minus; kerning and tabular
