@@ -2,10 +2,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from caseapp.choices import MultiCheckboxField
 from caseapp.units.models import UNIT_KIND_LABELS
+from caseapp.units.services import has_separator
 from roles.definitions import ROLE_LABELS
 
 
@@ -43,12 +44,18 @@ def _kind_field():
                                             for code, label in UNIT_KIND_LABELS.items()])
 
 
+def no_separator(form, field) -> None:
+    """" / " and ";" separate organisation, unit and units in names the log keeps."""
+    if field.data and has_separator(field.data):
+        raise ValidationError(_l("A name cannot contain \" / \" or \";\"."))
+
+
 class UnitForm(FlaskForm):
     name = StringField(_l("Name of the unit"), validators=[
-        DataRequired(message=_l("Enter the name of the unit.")), Length(max=200)],
+        DataRequired(message=_l("Enter the name of the unit.")), Length(max=200), no_separator],
         description=_l("For example Lund ungdomsskole or Vågsbygd sykehjem."))
     organisation = StringField(_l("Organisation"), validators=[
-        DataRequired(message=_l("Enter the organisation.")), Length(max=200)],
+        DataRequired(message=_l("Enter the organisation.")), Length(max=200), no_separator],
         description=_l("An existing organisation, or a new one, like Kristiansand kommune."),
         render_kw={"list": "organisations", "autocomplete": "off"})
     kind = _kind_field()

@@ -85,7 +85,8 @@ class Line:
     @property
     def organisations(self) -> str:
         """The organisations of ``unit`` ("Org / Unit; Org / Unit" as the log keeps it), each
-        once: what the young person needs to know, without every school of a worker."""
+        once: what the young person needs to know, without every school of a worker. No unit or
+        organisation name holds " / " or ";" (``caseapp.units.services.SEPARATORS``)."""
         names = [part.split(" / ")[0].strip() for part in self.unit.split(";") if part.strip()]
         return ", ".join(dict.fromkeys(names))
 

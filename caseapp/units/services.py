@@ -12,11 +12,28 @@ class UnitError(Refusal):
     """A unit or organisation cannot be created or renamed (the message is for operators)."""
 
 
-def get_or_create_organisation(session: Session, name: str,
-                               kind: str = OrganisationKind.OTHER) -> Organisation:
+# "Org / Unit" is a unit's display name and "; " joins a worker's units in the audit log
+# (read back for the young person's access report): no name may contain either.
+SEPARATORS = (" / ", ";")
+
+
+def has_separator(name: str) -> bool:
+    name = " ".join(name.split())
+    return any(separator in name for separator in SEPARATORS)
+
+
+def _check_name(name: str, what: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise UnitError("organisation name is empty")
+        raise UnitError(f"{what} name is empty")
+    if has_separator(name):
+        raise UnitError(f"{what} name {name!r} contains ' / ' or ';'")
+    return name
+
+
+def get_or_create_organisation(session: Session, name: str,
+                               kind: str = OrganisationKind.OTHER) -> Organisation:
+    name = _check_name(name, "organisation")
     organisation = session.scalar(select(Organisation).where(Organisation.name == name))
     if organisation is None:
         organisation = Organisation(name=name, kind=OrganisationKind(kind).value)
@@ -28,9 +45,7 @@ def get_or_create_organisation(session: Session, name: str,
 def create_unit(session: Session, name: str, organisation: str,
                 kind: str = UnitKind.OTHER, organisation_kind: str = OrganisationKind.OTHER) -> Unit:
     """Create the unit ``name`` in ``organisation`` (created if new). Names are unique per org."""
-    name = " ".join(name.split())
-    if not name:
-        raise UnitError("unit name is empty")
+    name = _check_name(name, "unit")
     org = get_or_create_organisation(session, organisation, organisation_kind)
     if session.scalar(select(Unit).where(Unit.organisation_id == org.id, Unit.name == name)):
         raise UnitError(f"the unit {name!r} already exists in {org.name!r}")
@@ -74,9 +89,7 @@ def rename_unit(session: Session, unit: Unit, name: str, kind: str, actor) -> No
     """An administrator's change of a unit's name or kind (its cases and members stay)."""
     import audit
 
-    name = " ".join(name.split())
-    if not name:
-        raise UnitError("unit name is empty")
+    name = _check_name(name, "unit")
     if name != unit.name and session.scalar(select(Unit).where(
             Unit.organisation_id == unit.organisation_id, Unit.name == name)):
         raise UnitError(f"the unit {name!r} already exists in {unit.organisation.name!r}")

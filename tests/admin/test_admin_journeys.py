@@ -159,6 +159,15 @@ def test_admin_creates_and_renames_units(factory, client, login):
     clash = client.submit(f"/admin/units/{unit.id}", {"name": "Lund ungdomsskole",
                                                       "kind": "care_home"})
     assert "allerede en enhet med det navnet" in clash.text
+    # " / " and ";" separate organisation and unit where the log keeps names: refused, said.
+    for fields in ({"name": "Vågsbygd / Voiebyen", "organisation": "Kristiansand kommune"},
+                   {"name": "Voiebyen", "organisation": "Nav Agder; Kristiansand"}):
+        refused = client.submit("/admin/units/new", {**fields, "kind": "care_home"})
+        assert refused.status_code == 200 and 'Et navn kan ikke inneholde " / " eller ";".' in refused.text
+    slash = client.submit(f"/admin/units/{unit.id}", {"name": "Vågsbygd / Voiebyen",
+                                                      "kind": "care_home"})
+    assert 'Et navn kan ikke inneholde " / " eller ";".' in slash.text
+    assert db.session.scalar(select(Unit).where(Unit.name.like("%Voiebyen%"))) is None
     renamed = client.submit(f"/admin/units/{unit.id}", {"name": "Vågsbygd helsehus",
                                                         "kind": "care_home"})
     assert renamed.status_code == 302
