@@ -8,9 +8,12 @@ from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError  # noqa: F401  (callers catch it from here)
 from rq import Queue, Retry
-from rq.job import Job
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
-DISPATCHED = "caseapp:jobs:dispatched:{name}:{period}"
+# Per queue: installations that share one Redis (CASEAPP_JOB_QUEUE apart) never block each
+# other's duties.
+DISPATCHED = "caseapp:jobs:{queue}:dispatched:{name}:{period}"
 DISPATCH_TTL = 9 * 24 * 3600  # longer than a weekly period
 # The job functions, by name: the worker imports them (the runner imports this module).
 RUN_DUTY = "caseapp.jobs.runner.run_duty"
@@ -32,16 +35,38 @@ def retry_policy() -> Retry:
 
 
 def job_id(name: str, period: str) -> str:
-    return f"duty-{name}-{period}"
+    return f"{current_app.config['CASEAPP_JOB_QUEUE']}-duty-{name}-{period}"
+
+
+def dispatched_key(name: str, period: str) -> str:
+    return DISPATCHED.format(queue=current_app.config["CASEAPP_JOB_QUEUE"], name=name,
+                             period=period)
+
+
+def _on_its_way(conn: Redis, id_: str) -> bool:
+    """The job is queued, running, waiting for a retry or failed after every retry (which the
+    administrator's "Run again" answers); not when it finished or is gone."""
+    try:
+        status = Job.fetch(id_, connection=conn).get_status()
+    except NoSuchJobError:
+        return False
+    return status != JobStatus.FINISHED
 
 
 def enqueue_once(name: str, period: str, conn: Redis | None = None) -> Job | None:
     """Enqueue duty ``name`` for ``period`` unless it was already enqueued (by this or another
-    node's scheduler); None then. Even if Redis forgets that (a restart without its data), the
-    duty's database row keeps a second run from doing anything."""
+    node's scheduler) and its job is still on its way (queued, running, waiting for a retry or
+    failed after every retry); None then. Even if Redis forgets that (a restart without its
+    data), the duty's database row keeps a second run from doing anything. The caller asks only
+    for periods without a done row: a dispatched duty whose job is gone has been lost — the
+    database was restored (or the demo reset) to before it ran — and is enqueued again."""
     conn = conn or connection()
-    if not conn.set(DISPATCHED.format(name=name, period=period), "1", nx=True, ex=DISPATCH_TTL):
-        return None
+    key = dispatched_key(name, period)
+    if not conn.set(key, "1", nx=True, ex=DISPATCH_TTL):
+        if _on_its_way(conn, job_id(name, period)):
+            return None
+        if not conn.set(f"{key}:again", "1", nx=True, ex=60):  # one node enqueues it again
+            return None
     return job_queue(conn).enqueue(RUN_DUTY, name, period, job_id=job_id(name, period),
                                    retry=retry_policy(),
                                    job_timeout=current_app.config["CASEAPP_JOB_TIMEOUT_SECONDS"],
@@ -51,7 +76,7 @@ def enqueue_once(name: str, period: str, conn: Redis | None = None) -> Job | Non
 def run_again(name: str, period: str, conn: Redis | None = None) -> Job:
     """The administrator's "run again" for a duty that gave up: a new job, same period."""
     conn = conn or connection()
-    conn.set(DISPATCHED.format(name=name, period=period), "1", ex=DISPATCH_TTL)
+    conn.set(dispatched_key(name, period), "1", ex=DISPATCH_TTL)
     return job_queue(conn).enqueue(RUN_DUTY, name, period, retry=retry_policy(),
                                    job_timeout=current_app.config["CASEAPP_JOB_TIMEOUT_SECONDS"],
                                    failure_ttl=30 * 24 * 3600)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from audit.models import AuditEvent
 from caseapp.extensions import db
@@ -36,9 +36,9 @@ def test_a_due_duty_is_enqueued_once_per_day_and_the_worker_does_it_once(
     # Monday 10:00 in Oslo: consent expiry (01:00), retention (02:30), the audit log's check
     # (03:00) and the digests (07:00)
     first = tick()
-    assert sorted(first) == ["duty-audit_verify-2026-11-02", "duty-consent_expiry-2026-11-02",
-                             "duty-digest_daily-2026-11-02",
-                             "duty-digest_weekly-2026-W45", "duty-retention-2026-11-02"]
+    assert sorted(first) == ["caseapp-duty-audit_verify-2026-11-02", "caseapp-duty-consent_expiry-2026-11-02",
+                             "caseapp-duty-digest_daily-2026-11-02",
+                             "caseapp-duty-digest_weekly-2026-W45", "caseapp-duty-retention-2026-11-02"]
     assert tick() == []  # a second scheduler (another node) enqueues nothing again
     run_worker()
     runs = {run.duty: run for run in db.session.scalars(select(JobRun))}
@@ -53,18 +53,46 @@ def test_a_due_duty_is_enqueued_once_per_day_and_the_worker_does_it_once(
     _expired_consent(factory, clock)
     assert tick() == []  # done today; tomorrow is the next period
     clock.advance(days=1)
-    assert tick() == ["duty-consent_expiry-2026-11-03", "duty-retention-2026-11-03",
-                      "duty-audit_verify-2026-11-03", "duty-digest_daily-2026-11-03"]  # the weekly one waits for Monday
+    assert tick() == ["caseapp-duty-consent_expiry-2026-11-03", "caseapp-duty-retention-2026-11-03",
+                      "caseapp-duty-audit_verify-2026-11-03", "caseapp-duty-digest_daily-2026-11-03"]  # the weekly one waits for Monday
     run_worker()
     assert _expiry_events() == 2
+
+
+def test_a_duty_lost_with_a_restored_database_runs_again(app, clock, run_worker):
+    """The database is restored (or the demo reset) to before today's duties ran: Redis still
+    says they were dispatched, but no row says they were done, and their jobs have finished —
+    the next tick enqueues them again instead of waiting for tomorrow."""
+    first = tick()
+    run_worker()
+    assert tick() == []
+    db.session.execute(delete(JobRun))  # what the restored database knows of today
+    db.session.commit()
+    assert sorted(tick()) == sorted(first)
+    assert tick() == []  # once: the jobs are on their way again
+    run_worker()
+    assert {run.status for run in db.session.scalars(select(JobRun))} == {"done"}
+
+
+def test_installations_that_share_a_redis_each_run_their_duties(app, clock):
+    """CASEAPP_JOB_QUEUE apart, one Redis: one installation's dispatch never stands in for
+    another's (each has its own queue, marks and job ids)."""
+    assert "caseapp-duty-consent_expiry-2026-11-02" in tick()
+    app.config["CASEAPP_JOB_QUEUE"] = "fylket"
+    try:
+        assert "fylket-duty-consent_expiry-2026-11-02" in tick()
+        assert queue.job_queue().count == 5
+    finally:
+        app.config["CASEAPP_JOB_QUEUE"] = "caseapp"
+    assert queue.job_queue().count == 5
 
 
 def test_nothing_is_due_before_its_time_in_oslo(app, clock):
     clock.set(clock.now().replace(hour=23, minute=30))  # 00:30 on Tuesday 3 November in Oslo
     # only the week's digest (due Monday 07:00, not run) is caught up; the daily ones wait
-    assert tick() == ["duty-digest_weekly-2026-W45"]
+    assert tick() == ["caseapp-duty-digest_weekly-2026-W45"]
     clock.set(clock.now().replace(hour=0, minute=5) + timedelta(days=1))  # 01:05 in Oslo
-    assert tick() == ["duty-consent_expiry-2026-11-03"]
+    assert tick() == ["caseapp-duty-consent_expiry-2026-11-03"]
 
 
 @pytest.fixture
@@ -144,8 +172,8 @@ def test_run_again_is_not_queued_when_its_audit_event_cannot_be_written(
     assert response.status_code == 500
     monkeypatch.setattr(chain, "append", append)
     assert queue.job_queue().count == 0 and _run_again_events() == []
-    assert not queue.connection().exists(queue.DISPATCHED.format(name="flaky",
-                                                                 period="2026-11-02"))
+    assert not queue.connection().exists(queue.dispatched_key("flaky",
+                                                                 "2026-11-02"))
 
 
 def test_run_again_is_not_queued_when_the_commit_of_its_audit_event_fails(
@@ -169,8 +197,8 @@ def test_run_again_is_not_queued_when_the_commit_of_its_audit_event_fails(
     finally:
         event.remove(Session, "before_commit", fail)
     assert queue.job_queue().count == 0 and _run_again_events() == []
-    assert not queue.connection().exists(queue.DISPATCHED.format(name="flaky",
-                                                                 period="2026-11-02"))
+    assert not queue.connection().exists(queue.dispatched_key("flaky",
+                                                                 "2026-11-02"))
 
 
 def test_run_again_with_redis_down_is_refused_and_leaves_no_event(
