@@ -16,7 +16,7 @@ COUNT_LABELS = {
     "withdrawn_consent": _l("withdrawn consents flagged for the privacy officer"),
     # audit_verify
     "events": _l("events verified"),
-    "checkpoint": _l("signed up to event no."),
+    "checkpoint": _l("signed up to event"),
     "alerted": _l("privacy officers alerted"),
     # digests (caseapp/jobs/mail.py)
     "sent": _l("e-mails sent"),
